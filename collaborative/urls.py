@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from collaborative import views
+
+admin.site.site_header = "NMHWDC programme operations"
+admin.site.site_title = "NMHWDC admin"
+admin.site.index_title = "Programme operations"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("contact/", views.contact, name="contact"),
+    path("trusts/", include("trusts.urls")),
+    path("workshops/", include("workshops.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,119 @@
+"""Shared fixtures: a cast of people, and real PostgreSQL/Redis when the run has them.
+
+Tests marked ``postgres`` or ``redis`` skip on a developer's machine without
+those services, and fail under CI (``CI`` set), where they must run.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+
+from collaborative.celery import app as celery_app
+from collaborative.models import FunctionalArea, Seniority
+from tests.factories import MembershipFactory, TrustFactory, UserFactory
+from trusts.models import Membership
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def skip_or_fail(reason):
+    if IN_CI:
+        pytest.fail(f"{reason} (CI is set, so this cannot be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and not os.environ.get("DATABASE_URL", "").startswith(
+        ("postgres://", "postgresql://")
+    ):
+        skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis URL the run points at, checked to answer."""
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        skip_or_fail("needs Redis: set CELERY_BROKER_URL=redis://...")
+    import redis
+
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as error:
+        skip_or_fail(f"Redis at {url} does not answer: {error}")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_eager(settings):
+    """A fast password hasher, and Celery tasks run in-process unless a test asks otherwise."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def on_postgres(db):
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL")
+
+
+@pytest.fixture
+def trust_a(db):
+    return MembershipFactory(trust__name="Avon Test NHS Trust", trust__ods_code="TA1").trust
+
+
+@pytest.fixture
+def trust_b(db):
+    return MembershipFactory(trust__name="Bristol Test NHS Trust", trust__ods_code="TB1").trust
+
+
+@pytest.fixture
+def founding_trust(db):
+    return MembershipFactory(
+        trust__name="Founding Test NHS Foundation Trust",
+        trust__ods_code="TF1",
+        kind=Membership.Kind.FOUNDING,
+    ).trust
+
+
+@pytest.fixture
+def director_a(trust_a):
+    return UserFactory(
+        email="director@ta1.nhs.uk",
+        full_name="Jane Smith",
+        trust=trust_a,
+        seniority=Seniority.DIRECTOR,
+        functional_area=FunctionalArea.NURSING,
+    )
+
+
+@pytest.fixture
+def director_b(trust_b):
+    return UserFactory(
+        email="director@tb1.nhs.uk",
+        full_name="Sam Patel",
+        trust=trust_b,
+        functional_area=FunctionalArea.HR_WORKFORCE,
+    )
+
+
+@pytest.fixture
+def steering_member(founding_trust):
+    return UserFactory(
+        email="steering@tf1.nhs.uk",
+        full_name="Alex Morgan",
+        trust=founding_trust,
+        is_steering_member=True,
+    )
+
+
+@pytest.fixture
+def operations_manager(db):
+    return UserFactory(email="ops@nmhwdc.nhs.uk", full_name="Joanna Ops", is_staff=True)
+
+
+__all__ = ["TrustFactory"]

@@ -1,0 +1,142 @@
+from django.db import models
+from django.db.models.functions import Lower, Upper
+
+
+class Region(models.TextChoices):
+    """NHS England's seven regions."""
+
+    NORTH_EAST_YORKSHIRE = "north_east_yorkshire", "North East and Yorkshire"
+    NORTH_WEST = "north_west", "North West"
+    MIDLANDS = "midlands", "Midlands"
+    EAST_OF_ENGLAND = "east_of_england", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south_east", "South East"
+    SOUTH_WEST = "south_west", "South West"
+
+
+class TrustQuerySet(models.QuerySet):
+    def founding(self):
+        return self.filter(membership__kind=Membership.Kind.FOUNDING)
+
+    def members(self):
+        """Trusts whose membership of the Collaborative is active, founding ones included."""
+        return self.filter(membership__is_active=True)
+
+    def for_email(self, email):
+        """The Trust whose e-mail domain the address is on, or None."""
+        domain = email.rsplit("@", 1)[-1].strip().lower()
+        return self.filter(email_domains__domain=domain).first()
+
+
+class Trust(models.Model):
+    """An NHS Trust in England that provides mental health services."""
+
+    name = models.CharField(max_length=200)
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=5,
+        unique=True,
+        help_text="The organisation's NHS Organisation Data Service code, e.g. RNU.",
+    )
+    region = models.CharField(max_length=30, choices=Region)
+    website = models.URLField(blank=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text="The Trust this one merged into or was renamed as.",
+    )
+
+    objects = TrustQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ods_code=Upper("ods_code")),
+                name="trust_ods_code_upper_case",
+                violation_error_message="ODS codes are written in capitals.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(successor=models.F("id")),
+                name="trust_not_own_successor",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.ods_code = self.ods_code.strip().upper()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_founding(self):
+        membership = getattr(self, "membership", None)
+        return membership is not None and membership.kind == Membership.Kind.FOUNDING
+
+
+class EmailDomain(models.Model):
+    """An e-mail domain of a Trust; a verified address on it affiliates the person."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="email_domains")
+    domain = models.CharField(max_length=100, help_text="For example oxfordhealth.nhs.uk")
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = "e-mail domain"
+        constraints = [
+            models.UniqueConstraint(Lower("domain"), name="email_domain_unique_ignoring_case"),
+            models.CheckConstraint(
+                condition=models.Q(domain=Lower("domain")), name="email_domain_lower_case"
+            ),
+        ]
+
+    def __str__(self):
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower().lstrip("@")
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A Trust's membership of the Collaborative."""
+
+    class Kind(models.TextChoices):
+        FOUNDING = "founding", "Founding Trust"
+        MEMBER = "member", "Member Trust"
+
+    trust = models.OneToOneField(Trust, on_delete=models.CASCADE, related_name="membership")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.MEMBER)
+    joined_on = models.DateField()
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["trust__name"]
+
+    def __str__(self):
+        return f"{self.trust} ({self.get_kind_display()})"
+
+
+class StakeholderBody(models.Model):
+    """A national or regional organisation that takes part without being a member."""
+
+    class Scope(models.TextChoices):
+        NATIONAL = "national", "National"
+        REGIONAL = "regional", "Regional"
+        LOCAL = "local", "Local system (STP / ICS)"
+
+    name = models.CharField(max_length=200, unique=True)
+    scope = models.CharField(max_length=10, choices=Scope, default=Scope.NATIONAL)
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "stakeholder bodies"
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,286 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from collaborative.models import FunctionalArea
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+class Theme(models.Model):
+    """One of the Collaborative's priorities, e.g. staff wellbeing."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    is_current_priority = models.BooleanField(
+        default=False, help_text="Shown on the home page as one of the current priorities."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def public(self):
+        """Workshops visitors may see: everything past the draft stage."""
+        return self.exclude(status=Workshop.Status.DRAFT)
+
+    def upcoming(self, today=None):
+        return self.filter(date__gte=today or timezone.localdate()).order_by("date", "start_time")
+
+    def past(self, today=None):
+        return self.filter(date__lt=today or timezone.localdate()).order_by("-date", "-start_time")
+
+
+class Workshop(models.Model):
+    """A strategic workshop of the Collaborative, usually one of four a year."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AGENDA_AGREED = "agenda_agreed", "Agenda agreed"
+        OPEN = "open", "Open for booking"
+        CLOSED = "closed", "Booking closed"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Format(models.TextChoices):
+        VIRTUAL = "virtual", "Virtual (video link)"
+        IN_PERSON = "in_person", "In person"
+
+    title = models.CharField(
+        max_length=250, help_text="The question the workshop explores, as it will be published."
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="workshops"
+    )
+    description = models.TextField(blank=True)
+    date = models.DateField()
+    start_time = models.TimeField(help_text="UK time.")
+    end_time = models.TimeField(help_text="UK time.")
+    format = models.CharField(max_length=10, choices=Format, default=Format.VIRTUAL)
+    video_link = models.URLField(
+        blank=True, help_text="Shown only to people with a confirmed place."
+    )
+    venue = models.TextField(blank=True, help_text="Name and address, for in-person workshops.")
+    capacity = models.PositiveIntegerField(
+        default=60, help_text="Places in all, Trust and stakeholder places together."
+    )
+    places_per_trust = models.PositiveSmallIntegerField(
+        default=3, help_text="How many people each member Trust may send."
+    )
+    one_per_functional_area = models.BooleanField(
+        "one place per functional area",
+        default=True,
+        help_text="At most one representative of each functional area per Trust.",
+    )
+    booking_opens_on = models.DateField(null=True, blank=True)
+    booking_closes_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=15, choices=Status, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        indexes = [models.Index(fields=["status", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="workshop_ends_after_it_starts",
+                violation_error_message="The workshop must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=0), name="workshop_capacity_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(places_per_trust__gte=1),
+                name="workshop_at_least_one_place_per_trust",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(booking_opens_on__isnull=True)
+                | models.Q(booking_closes_on__isnull=True)
+                | models.Q(booking_closes_on__gte=models.F("booking_opens_on")),
+                name="workshop_booking_closes_after_it_opens",
+                violation_error_message="Booking must close on or after the day it opens.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(booking_closes_on__isnull=True)
+                | models.Q(booking_closes_on__lte=models.F("date")),
+                name="workshop_booking_closes_by_the_workshop",
+                violation_error_message="Booking must close on or before the workshop's date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%-d %B %Y})"
+
+    def get_absolute_url(self):
+        return reverse("workshops:detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.format == self.Format.IN_PERSON and not self.venue.strip():
+            raise ValidationError({"venue": "Enter the venue of an in-person workshop."})
+
+    @property
+    def starts_at(self):
+        return datetime.datetime.combine(self.date, self.start_time, tzinfo=LONDON)
+
+    @property
+    def ends_at(self):
+        return datetime.datetime.combine(self.date, self.end_time, tzinfo=LONDON)
+
+    @property
+    def agenda_is_public(self):
+        return self.status != self.Status.DRAFT
+
+    @property
+    def is_virtual(self):
+        return self.format == self.Format.VIRTUAL
+
+
+class AgendaItem(models.Model):
+    """One session of a workshop's agenda."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveSmallIntegerField(default=0)
+    start_time = models.TimeField(null=True, blank=True, help_text="UK time.")
+    title = models.CharField(max_length=250)
+    description = models.TextField(blank=True)
+    speakers = models.CharField(
+        max_length=300, blank=True, help_text="Names and roles, e.g. Dr Jacqui Dyer, Chair."
+    )
+    presenting_organisation = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["workshop", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "order"], name="agenda_item_order_unique_per_workshop"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+    OFFERED = "offered", "Place offered"
+    WAITING = "waiting", "On the waiting list"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# Statuses that take one of the workshop's places (and one of a Trust's).
+PLACE_HOLDING_STATUSES = (
+    BookingStatus.CONFIRMED,
+    BookingStatus.AWAITING_APPROVAL,
+    BookingStatus.OFFERED,
+)
+# Statuses that count as the person's one booking for the workshop.
+ACTIVE_STATUSES = (*PLACE_HOLDING_STATUSES, BookingStatus.WAITING)
+
+
+class BookingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def holding_a_place(self):
+        return self.filter(status__in=PLACE_HOLDING_STATUSES)
+
+
+class Booking(models.Model):
+    """A named person's place, or request for one, at a workshop."""
+
+    Status = BookingStatus
+    PLACE_HOLDING_STATUSES = PLACE_HOLDING_STATUSES
+    ACTIVE_STATUSES = ACTIVE_STATUSES
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.PROTECT, related_name="bookings")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    )
+    trust = models.ForeignKey(
+        "trusts.Trust", on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+    )
+    stakeholder_body = models.ForeignKey(
+        "trusts.StakeholderBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+    )
+    functional_area = models.CharField(max_length=30, choices=FunctionalArea, blank=True)
+    one_per_functional_area = models.BooleanField(
+        default=True,
+        editable=False,
+        help_text="The workshop's rule when the booking was made, kept here so that "
+        "the database can enforce it.",
+    )
+    status = models.CharField(max_length=20, choices=BookingStatus, default=BookingStatus.CONFIRMED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workshop", "requested_at", "pk"]
+        indexes = [models.Index(fields=["workshop", "status", "requested_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "person"],
+                condition=models.Q(status__in=ACTIVE_STATUSES),
+                name="booking_one_active_per_person_per_workshop",
+                violation_error_message="This person already has a booking for this workshop.",
+            ),
+            models.UniqueConstraint(
+                fields=["workshop", "trust", "functional_area"],
+                condition=models.Q(
+                    status__in=PLACE_HOLDING_STATUSES,
+                    one_per_functional_area=True,
+                    trust__isnull=False,
+                ),
+                name="booking_one_place_per_trust_functional_area",
+                violation_error_message="The Trust already has a place in this functional area.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(trust__isnull=False, stakeholder_body__isnull=True)
+                | models.Q(trust__isnull=True, stakeholder_body__isnull=False),
+                name="booking_for_a_trust_or_a_stakeholder_body",
+                violation_error_message="A booking is for a Trust or a stakeholder body.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(trust__isnull=True) | ~models.Q(functional_area=""),
+                name="booking_trust_place_has_functional_area",
+                violation_error_message="A Trust place needs a functional area.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=BookingStatus.OFFERED) | models.Q(offer_expires_at__isnull=False),
+                name="booking_offer_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=BookingStatus.CANCELLED) | models.Q(cancelled_at__isnull=False),
+                name="booking_cancellation_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} at {self.workshop.title}"
+
+    @property
+    def organisation(self):
+        return self.trust or self.stakeholder_body
