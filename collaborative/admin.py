@@ -56,7 +56,10 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]})
+        (
+            None,
+            {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]},
+        )
     ]
 
 
@@ -65,6 +68,14 @@ class ContactMessageAdmin(admin.ModelAdmin):
     list_display = ["subject", "name", "email", "organisation", "received_at", "is_answered"]
     list_filter = ["is_answered", "received_at"]
     search_fields = ["subject", "name", "email", "organisation", "message"]
-    readonly_fields = ["name", "email", "organisation", "subject", "message", "sent_by",
-                       "received_at", "notified_at"]
+    readonly_fields = [
+        "name",
+        "email",
+        "organisation",
+        "subject",
+        "message",
+        "sent_by",
+        "received_at",
+        "notified_at",
+    ]
     date_hierarchy = "received_at"

@@ -118,7 +118,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         if self.is_steering_member and not (self.trust_id and self.trust.is_founding):
             raise ValidationError(
-                {"is_steering_member": "Only people of founding Trusts can sit on the steering group."}
+                {
+                    "is_steering_member": "Only people of founding Trusts can sit on the steering group."
+                }
             )
 
     def get_full_name(self):

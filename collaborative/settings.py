@@ -186,7 +186,9 @@ STORAGES = {
 # Caching: allauth's rate limits count in the default cache, so production
 # points it at Redis to share counts between gunicorn workers.
 if cache_url := env("CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -5,8 +5,14 @@ from resources.models import Resource
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "published_on", "author_organisation", "workshop",
-                    "is_published"]
+    list_display = [
+        "title",
+        "kind",
+        "published_on",
+        "author_organisation",
+        "workshop",
+        "is_published",
+    ]
     list_filter = ["kind", "is_published", "themes", "published_on"]
     list_select_related = ["workshop"]
     search_fields = ["title", "summary", "author_organisation"]

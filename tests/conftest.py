@@ -11,7 +11,7 @@ from django.db import connection
 
 from collaborative.celery import app as celery_app
 from collaborative.models import FunctionalArea, Seniority
-from tests.factories import MembershipFactory, TrustFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory
 from trusts.models import Membership
 
 IN_CI = bool(os.environ.get("CI"))
@@ -114,6 +114,3 @@ def steering_member(founding_trust):
 @pytest.fixture
 def operations_manager(db):
     return UserFactory(email="ops@nmhwdc.nhs.uk", full_name="Joanna Ops", is_staff=True)
-
-
-__all__ = ["TrustFactory"]

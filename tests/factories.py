@@ -12,6 +12,7 @@ from workshops.models import AgendaItem, Booking, Theme, Workshop
 class TrustFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Trust
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Test Mental Health NHS Foundation Trust {n}")
     ods_code = factory.Sequence(lambda n: f"T{n:03d}")
@@ -20,7 +21,9 @@ class TrustFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def domain(trust, create, extracted, **kwargs):
         if create:
-            EmailDomain.objects.create(trust=trust, domain=extracted or f"{trust.ods_code.lower()}.nhs.uk")
+            EmailDomain.objects.create(
+                trust=trust, domain=extracted or f"{trust.ods_code.lower()}.nhs.uk"
+            )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

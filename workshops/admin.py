@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 
-from workshops.models import PLACE_HOLDING_STATUSES, AgendaItem, Booking, BookingStatus, Theme, Workshop
+from workshops.models import (
+    PLACE_HOLDING_STATUSES,
+    AgendaItem,
+    Booking,
+    BookingStatus,
+    Theme,
+    Workshop,
+)
 
 
 @admin.register(Theme)
@@ -25,8 +32,16 @@ class AgendaItemInline(admin.StackedInline):
 
 @admin.register(Workshop)
 class WorkshopAdmin(admin.ModelAdmin):
-    list_display = ["title", "date", "start_time", "format", "status", "places_taken", "capacity",
-                    "waiting_count"]
+    list_display = [
+        "title",
+        "date",
+        "start_time",
+        "format",
+        "status",
+        "places_taken",
+        "capacity",
+        "waiting_count",
+    ]
     list_filter = ["status", "format", "theme", "date"]
     search_fields = ["title", "description", "venue"]
     date_hierarchy = "date"
@@ -35,10 +50,21 @@ class WorkshopAdmin(admin.ModelAdmin):
     inlines = [AgendaItemInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "theme", "description", "status"]}),
-        ("When and where", {"fields": ["date", ("start_time", "end_time"), "format", "video_link",
-                                       "venue"]}),
-        ("Places", {"fields": ["capacity", "places_per_trust", "one_per_functional_area",
-                               ("booking_opens_on", "booking_closes_on")]}),
+        (
+            "When and where",
+            {"fields": ["date", ("start_time", "end_time"), "format", "video_link", "venue"]},
+        ),
+        (
+            "Places",
+            {
+                "fields": [
+                    "capacity",
+                    "places_per_trust",
+                    "one_per_functional_area",
+                    ("booking_opens_on", "booking_closes_on"),
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -46,7 +72,9 @@ class WorkshopAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                places_taken=Count("bookings", filter=Q(bookings__status__in=PLACE_HOLDING_STATUSES)),
+                places_taken=Count(
+                    "bookings", filter=Q(bookings__status__in=PLACE_HOLDING_STATUSES)
+                ),
                 waiting_count=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
             )
         )
@@ -65,19 +93,36 @@ class AgendaItemAdmin(admin.ModelAdmin):
     list_display = ["title", "workshop", "order", "start_time", "presenting_organisation"]
     list_filter = ["workshop__date"]
     list_select_related = ["workshop"]
-    search_fields = ["title", "description", "speakers", "presenting_organisation",
-                     "workshop__title"]
+    search_fields = [
+        "title",
+        "description",
+        "speakers",
+        "presenting_organisation",
+        "workshop__title",
+    ]
     autocomplete_fields = ["workshop"]
 
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ["person", "workshop", "organisation", "functional_area", "status",
-                    "requested_at"]
+    list_display = [
+        "person",
+        "workshop",
+        "organisation",
+        "functional_area",
+        "status",
+        "requested_at",
+    ]
     list_filter = ["status", "functional_area", "workshop", "trust__region"]
     list_select_related = ["person", "workshop", "trust", "stakeholder_body"]
-    search_fields = ["person__full_name", "person__email", "trust__name", "trust__ods_code",
-                     "stakeholder_body__name", "workshop__title"]
+    search_fields = [
+        "person__full_name",
+        "person__email",
+        "trust__name",
+        "trust__ods_code",
+        "stakeholder_body__name",
+        "workshop__title",
+    ]
     autocomplete_fields = ["workshop", "person", "trust", "stakeholder_body"]
     date_hierarchy = "requested_at"
     readonly_fields = ["requested_at", "updated_at", "cancelled_at"]

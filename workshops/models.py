@@ -269,11 +269,13 @@ class Booking(models.Model):
                 violation_error_message="A Trust place needs a functional area.",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status=BookingStatus.OFFERED) | models.Q(offer_expires_at__isnull=False),
+                condition=~models.Q(status=BookingStatus.OFFERED)
+                | models.Q(offer_expires_at__isnull=False),
                 name="booking_offer_has_deadline",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status=BookingStatus.CANCELLED) | models.Q(cancelled_at__isnull=False),
+                condition=~models.Q(status=BookingStatus.CANCELLED)
+                | models.Q(cancelled_at__isnull=False),
                 name="booking_cancellation_has_time",
             ),
         ]

@@ -5,35 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('workshops', '0001_initial'),
+        ("workshops", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=250)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('summary', models.TextField()),
-                ('kind', models.CharField(choices=[('workshop_report', 'Collaborative workshop report'), ('policy_report', 'Policy report'), ('presentation', 'Presentation'), ('guidance', 'Guidance'), ('link', 'Link')], max_length=20)),
-                ('published_on', models.DateField()),
-                ('author_organisation', models.CharField(max_length=200, verbose_name='authoring organisation')),
-                ('file', models.FileField(blank=True, upload_to='resources/%Y/')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='external link')),
-                ('is_published', models.BooleanField(default=True, verbose_name='published')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('themes', models.ManyToManyField(blank=True, related_name='resources', to='workshops.theme')),
-                ('workshop', models.ForeignKey(blank=True, help_text='The workshop this came from, if any.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='resources', to='workshops.workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=250)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("summary", models.TextField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("workshop_report", "Collaborative workshop report"),
+                            ("policy_report", "Policy report"),
+                            ("presentation", "Presentation"),
+                            ("guidance", "Guidance"),
+                            ("link", "Link"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("published_on", models.DateField()),
+                (
+                    "author_organisation",
+                    models.CharField(max_length=200, verbose_name="authoring organisation"),
+                ),
+                ("file", models.FileField(blank=True, upload_to="resources/%Y/")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="external link")),
+                ("is_published", models.BooleanField(default=True, verbose_name="published")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "themes",
+                    models.ManyToManyField(
+                        blank=True, related_name="resources", to="workshops.theme"
+                    ),
+                ),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The workshop this came from, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="resources",
+                        to="workshops.workshop",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', 'title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('file', ''), ('url', ''), _connector='OR'), name='resource_file_or_link_not_both', violation_error_message='Give a file or an external link, not both.')],
+                "ordering": ["-published_on", "title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("file", ""), ("url", ""), _connector="OR"),
+                        name="resource_file_or_link_not_both",
+                        violation_error_message="Give a file or an external link, not both.",
+                    )
+                ],
             },
         ),
     ]
