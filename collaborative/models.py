@@ -106,7 +106,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=models.Q(trust__isnull=True) | models.Q(stakeholder_body__isnull=True),
                 name="user_one_affiliation_at_most",
-                violation_error_message="A person represents a Trust or a stakeholder body, not both.",
+                violation_error_message=(
+                    "A person represents a Trust or a stakeholder body, not both."
+                ),
             ),
         ]
 
@@ -117,11 +119,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         if self.is_steering_member and not (self.trust_id and self.trust.is_founding):
-            raise ValidationError(
-                {
-                    "is_steering_member": "Only people of founding Trusts can sit on the steering group."
-                }
-            )
+            message = "Only people of founding Trusts can sit on the steering group."
+            raise ValidationError({"is_steering_member": message})
 
     def get_full_name(self):
         return self.full_name

@@ -9,69 +9,195 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('trusts', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("trusts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail address')),
-                ('full_name', models.CharField(blank=True, max_length=150)),
-                ('job_title', models.CharField(blank=True, max_length=150)),
-                ('seniority', models.CharField(blank=True, choices=[('director', 'Director'), ('executive_director', 'Executive Director'), ('other', 'Other')], max_length=20)),
-                ('functional_area', models.CharField(blank=True, choices=[('nursing', 'Nursing'), ('hr_workforce', 'HR / Workforce'), ('od_training_education', 'Organisational Development / Training & Education')], max_length=30)),
-                ('is_steering_member', models.BooleanField(default=False, help_text='Only people of founding Trusts can sit on the steering group.', verbose_name='steering group member')),
-                ('is_staff', models.BooleanField(default=False, help_text='Can sign in to the admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('stakeholder_body', models.ForeignKey(blank=True, help_text='The national or regional body this person represents, if any.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='trusts.stakeholderbody')),
-                ('trust', models.ForeignKey(blank=True, help_text='The Trust this person represents, if any.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='trusts.trust')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="e-mail address"),
+                ),
+                ("full_name", models.CharField(blank=True, max_length=150)),
+                ("job_title", models.CharField(blank=True, max_length=150)),
+                (
+                    "seniority",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("director", "Director"),
+                            ("executive_director", "Executive Director"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "functional_area",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nursing", "Nursing"),
+                            ("hr_workforce", "HR / Workforce"),
+                            (
+                                "od_training_education",
+                                "Organisational Development / Training & Education",
+                            ),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "is_steering_member",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only people of founding Trusts can sit on the steering group.",
+                        verbose_name="steering group member",
+                    ),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Can sign in to the admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "stakeholder_body",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The national or regional body this person represents, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="trusts.stakeholderbody",
+                    ),
+                ),
+                (
+                    "trust",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The Trust this person represents, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="trusts.trust",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['full_name', 'email'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["full_name", "email"],
             },
             managers=[
-                ('objects', collaborative.models.UserManager()),
+                ("objects", collaborative.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ContactMessage',
+            name="ContactMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150)),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
-                ('organisation', models.CharField(blank=True, max_length=200)),
-                ('subject', models.CharField(max_length=200)),
-                ('message', models.TextField()),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('notified_at', models.DateTimeField(blank=True, help_text='When the programme operations manager was e-mailed.', null=True)),
-                ('is_answered', models.BooleanField(default=False, verbose_name='answered')),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150)),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail address")),
+                ("organisation", models.CharField(blank=True, max_length=200)),
+                ("subject", models.CharField(max_length=200)),
+                ("message", models.TextField()),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "notified_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the programme operations manager was e-mailed.",
+                        null=True,
+                    ),
+                ),
+                ("is_answered", models.BooleanField(default=False, verbose_name="answered")),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at'],
+                "ordering": ["-received_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_unique_ignoring_case'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"),
+                name="user_email_unique_ignoring_case",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('trust__isnull', True), ('stakeholder_body__isnull', True), _connector='OR'), name='user_one_affiliation_at_most', violation_error_message='A person represents a Trust or a stakeholder body, not both.'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("trust__isnull", True), ("stakeholder_body__isnull", True), _connector="OR"
+                ),
+                name="user_one_affiliation_at_most",
+                violation_error_message="A person represents a Trust or a stakeholder body, not both.",
+            ),
         ),
     ]

@@ -6,80 +6,178 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='StakeholderBody',
+            name="StakeholderBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('scope', models.CharField(choices=[('national', 'National'), ('regional', 'Regional'), ('local', 'Local system (STP / ICS)')], default='national', max_length=10)),
-                ('description', models.TextField(blank=True)),
-                ('website', models.URLField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("national", "National"),
+                            ("regional", "Regional"),
+                            ("local", "Local system (STP / ICS)"),
+                        ],
+                        default="national",
+                        max_length=10,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("website", models.URLField(blank=True)),
             ],
             options={
-                'verbose_name_plural': 'stakeholder bodies',
-                'ordering': ['name'],
+                "verbose_name_plural": "stakeholder bodies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Trust',
+            name="Trust",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('ods_code', models.CharField(help_text="The organisation's NHS Organisation Data Service code, e.g. RNU.", max_length=5, unique=True, verbose_name='ODS code')),
-                ('region', models.CharField(choices=[('north_east_yorkshire', 'North East and Yorkshire'), ('north_west', 'North West'), ('midlands', 'Midlands'), ('east_of_england', 'East of England'), ('london', 'London'), ('south_east', 'South East'), ('south_west', 'South West')], max_length=30)),
-                ('website', models.URLField(blank=True)),
-                ('successor', models.ForeignKey(blank=True, help_text='The Trust this one merged into or was renamed as.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='predecessors', to='trusts.trust')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "ods_code",
+                    models.CharField(
+                        help_text="The organisation's NHS Organisation Data Service code, e.g. RNU.",
+                        max_length=5,
+                        unique=True,
+                        verbose_name="ODS code",
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        choices=[
+                            ("north_east_yorkshire", "North East and Yorkshire"),
+                            ("north_west", "North West"),
+                            ("midlands", "Midlands"),
+                            ("east_of_england", "East of England"),
+                            ("london", "London"),
+                            ("south_east", "South East"),
+                            ("south_west", "South West"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("website", models.URLField(blank=True)),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The Trust this one merged into or was renamed as.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="predecessors",
+                        to="trusts.trust",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('founding', 'Founding Trust'), ('member', 'Member Trust')], default='member', max_length=10)),
-                ('joined_on', models.DateField()),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('trust', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to='trusts.trust')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("founding", "Founding Trust"), ("member", "Member Trust")],
+                        default="member",
+                        max_length=10,
+                    ),
+                ),
+                ("joined_on", models.DateField()),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "trust",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership",
+                        to="trusts.trust",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['trust__name'],
+                "ordering": ["trust__name"],
             },
         ),
         migrations.CreateModel(
-            name='EmailDomain',
+            name="EmailDomain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(help_text='For example oxfordhealth.nhs.uk', max_length=100)),
-                ('trust', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='email_domains', to='trusts.trust')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(help_text="For example oxfordhealth.nhs.uk", max_length=100),
+                ),
+                (
+                    "trust",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="email_domains",
+                        to="trusts.trust",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'e-mail domain',
-                'ordering': ['domain'],
+                "verbose_name": "e-mail domain",
+                "ordering": ["domain"],
             },
         ),
         migrations.AddConstraint(
-            model_name='trust',
-            constraint=models.CheckConstraint(condition=models.Q(('ods_code', django.db.models.functions.text.Upper('ods_code'))), name='trust_ods_code_upper_case', violation_error_message='ODS codes are written in capitals.'),
+            model_name="trust",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ods_code", django.db.models.functions.text.Upper("ods_code"))),
+                name="trust_ods_code_upper_case",
+                violation_error_message="ODS codes are written in capitals.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trust',
-            constraint=models.CheckConstraint(condition=models.Q(('successor', models.F('id')), _negated=True), name='trust_not_own_successor'),
+            model_name="trust",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("successor", models.F("id")), _negated=True),
+                name="trust_not_own_successor",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='emaildomain',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('domain'), name='email_domain_unique_ignoring_case'),
+            model_name="emaildomain",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("domain"),
+                name="email_domain_unique_ignoring_case",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='emaildomain',
-            constraint=models.CheckConstraint(condition=models.Q(('domain', django.db.models.functions.text.Lower('domain'))), name='email_domain_lower_case'),
+            model_name="emaildomain",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("domain", django.db.models.functions.text.Lower("domain"))),
+                name="email_domain_lower_case",
+            ),
         ),
     ]

@@ -7,145 +7,390 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('trusts', '0001_initial'),
+        ("trusts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('is_current_priority', models.BooleanField(default=False, help_text='Shown on the home page as one of the current priorities.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "is_current_priority",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Shown on the home page as one of the current priorities.",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Workshop',
+            name="Workshop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='The question the workshop explores, as it will be published.', max_length=250)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('date', models.DateField()),
-                ('start_time', models.TimeField(help_text='UK time.')),
-                ('end_time', models.TimeField(help_text='UK time.')),
-                ('format', models.CharField(choices=[('virtual', 'Virtual (video link)'), ('in_person', 'In person')], default='virtual', max_length=10)),
-                ('video_link', models.URLField(blank=True, help_text='Shown only to people with a confirmed place.')),
-                ('venue', models.TextField(blank=True, help_text='Name and address, for in-person workshops.')),
-                ('capacity', models.PositiveIntegerField(default=60, help_text='Places in all, Trust and stakeholder places together.')),
-                ('places_per_trust', models.PositiveSmallIntegerField(default=3, help_text='How many people each member Trust may send.')),
-                ('one_per_functional_area', models.BooleanField(default=True, help_text='At most one representative of each functional area per Trust.', verbose_name='one place per functional area')),
-                ('booking_opens_on', models.DateField(blank=True, null=True)),
-                ('booking_closes_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('agenda_agreed', 'Agenda agreed'), ('open', 'Open for booking'), ('closed', 'Booking closed'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='draft', max_length=15)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('theme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='workshops', to='workshops.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="The question the workshop explores, as it will be published.",
+                        max_length=250,
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("date", models.DateField()),
+                ("start_time", models.TimeField(help_text="UK time.")),
+                ("end_time", models.TimeField(help_text="UK time.")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("virtual", "Virtual (video link)"), ("in_person", "In person")],
+                        default="virtual",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "video_link",
+                    models.URLField(
+                        blank=True, help_text="Shown only to people with a confirmed place."
+                    ),
+                ),
+                (
+                    "venue",
+                    models.TextField(
+                        blank=True, help_text="Name and address, for in-person workshops."
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        default=60,
+                        help_text="Places in all, Trust and stakeholder places together.",
+                    ),
+                ),
+                (
+                    "places_per_trust",
+                    models.PositiveSmallIntegerField(
+                        default=3, help_text="How many people each member Trust may send."
+                    ),
+                ),
+                (
+                    "one_per_functional_area",
+                    models.BooleanField(
+                        default=True,
+                        help_text="At most one representative of each functional area per Trust.",
+                        verbose_name="one place per functional area",
+                    ),
+                ),
+                ("booking_opens_on", models.DateField(blank=True, null=True)),
+                ("booking_closes_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("agenda_agreed", "Agenda agreed"),
+                            ("open", "Open for booking"),
+                            ("closed", "Booking closed"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="draft",
+                        max_length=15,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workshops",
+                        to="workshops.theme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'start_time'],
+                "ordering": ["date", "start_time"],
             },
         ),
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('functional_area', models.CharField(blank=True, choices=[('nursing', 'Nursing'), ('hr_workforce', 'HR / Workforce'), ('od_training_education', 'Organisational Development / Training & Education')], max_length=30)),
-                ('one_per_functional_area', models.BooleanField(default=True, editable=False, help_text="The workshop's rule when the booking was made, kept here so that the database can enforce it.")),
-                ('status', models.CharField(choices=[('confirmed', 'Confirmed'), ('awaiting_approval', 'Awaiting approval'), ('offered', 'Place offered'), ('waiting', 'On the waiting list'), ('cancelled', 'Cancelled')], default='confirmed', max_length=20)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('offer_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to=settings.AUTH_USER_MODEL)),
-                ('stakeholder_body', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='trusts.stakeholderbody')),
-                ('trust', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='trusts.trust')),
-                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='workshops.workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "functional_area",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("nursing", "Nursing"),
+                            ("hr_workforce", "HR / Workforce"),
+                            (
+                                "od_training_education",
+                                "Organisational Development / Training & Education",
+                            ),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "one_per_functional_area",
+                    models.BooleanField(
+                        default=True,
+                        editable=False,
+                        help_text="The workshop's rule when the booking was made, kept here so that the database can enforce it.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("awaiting_approval", "Awaiting approval"),
+                            ("offered", "Place offered"),
+                            ("waiting", "On the waiting list"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="confirmed",
+                        max_length=20,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("offer_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "stakeholder_body",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="trusts.stakeholderbody",
+                    ),
+                ),
+                (
+                    "trust",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="trusts.trust",
+                    ),
+                ),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="workshops.workshop",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['workshop', 'requested_at', 'pk'],
+                "ordering": ["workshop", "requested_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('start_time', models.TimeField(blank=True, help_text='UK time.', null=True)),
-                ('title', models.CharField(max_length=250)),
-                ('description', models.TextField(blank=True)),
-                ('speakers', models.CharField(blank=True, help_text='Names and roles, e.g. Dr Jacqui Dyer, Chair.', max_length=300)),
-                ('presenting_organisation', models.CharField(blank=True, max_length=200)),
-                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='workshops.workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("start_time", models.TimeField(blank=True, help_text="UK time.", null=True)),
+                ("title", models.CharField(max_length=250)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "speakers",
+                    models.CharField(
+                        blank=True,
+                        help_text="Names and roles, e.g. Dr Jacqui Dyer, Chair.",
+                        max_length=300,
+                    ),
+                ),
+                ("presenting_organisation", models.CharField(blank=True, max_length=200)),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda_items",
+                        to="workshops.workshop",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['workshop', 'order'],
+                "ordering": ["workshop", "order"],
             },
         ),
         migrations.AddIndex(
-            model_name='workshop',
-            index=models.Index(fields=['status', 'date'], name='workshops_w_status_ddadf8_idx'),
+            model_name="workshop",
+            index=models.Index(fields=["status", "date"], name="workshops_w_status_ddadf8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='workshop',
-            constraint=models.CheckConstraint(condition=models.Q(('end_time__gt', models.F('start_time'))), name='workshop_ends_after_it_starts', violation_error_message='The workshop must end after it starts.'),
+            model_name="workshop",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_time__gt", models.F("start_time"))),
+                name="workshop_ends_after_it_starts",
+                violation_error_message="The workshop must end after it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshop',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 0)), name='workshop_capacity_not_negative'),
+            model_name="workshop",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("capacity__gte", 0)), name="workshop_capacity_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshop',
-            constraint=models.CheckConstraint(condition=models.Q(('places_per_trust__gte', 1)), name='workshop_at_least_one_place_per_trust'),
+            model_name="workshop",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("places_per_trust__gte", 1)),
+                name="workshop_at_least_one_place_per_trust",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshop',
-            constraint=models.CheckConstraint(condition=models.Q(('booking_opens_on__isnull', True), ('booking_closes_on__isnull', True), ('booking_closes_on__gte', models.F('booking_opens_on')), _connector='OR'), name='workshop_booking_closes_after_it_opens', violation_error_message='Booking must close on or after the day it opens.'),
+            model_name="workshop",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("booking_opens_on__isnull", True),
+                    ("booking_closes_on__isnull", True),
+                    ("booking_closes_on__gte", models.F("booking_opens_on")),
+                    _connector="OR",
+                ),
+                name="workshop_booking_closes_after_it_opens",
+                violation_error_message="Booking must close on or after the day it opens.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshop',
-            constraint=models.CheckConstraint(condition=models.Q(('booking_closes_on__isnull', True), ('booking_closes_on__lte', models.F('date')), _connector='OR'), name='workshop_booking_closes_by_the_workshop', violation_error_message="Booking must close on or before the workshop's date."),
+            model_name="workshop",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("booking_closes_on__isnull", True),
+                    ("booking_closes_on__lte", models.F("date")),
+                    _connector="OR",
+                ),
+                name="workshop_booking_closes_by_the_workshop",
+                violation_error_message="Booking must close on or before the workshop's date.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['workshop', 'status', 'requested_at'], name='workshops_b_worksho_b6f8c8_idx'),
+            model_name="booking",
+            index=models.Index(
+                fields=["workshop", "status", "requested_at"], name="workshops_b_worksho_b6f8c8_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('confirmed', 'awaiting_approval', 'offered', 'waiting'))), fields=('workshop', 'person'), name='booking_one_active_per_person_per_workshop', violation_error_message='This person already has a booking for this workshop.'),
+            model_name="booking",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("status__in", ("confirmed", "awaiting_approval", "offered", "waiting"))
+                ),
+                fields=("workshop", "person"),
+                name="booking_one_active_per_person_per_workshop",
+                violation_error_message="This person already has a booking for this workshop.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.UniqueConstraint(condition=models.Q(('one_per_functional_area', True), ('status__in', ('confirmed', 'awaiting_approval', 'offered')), ('trust__isnull', False)), fields=('workshop', 'trust', 'functional_area'), name='booking_one_place_per_trust_functional_area', violation_error_message='The Trust already has a place in this functional area.'),
+            model_name="booking",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("one_per_functional_area", True),
+                    ("status__in", ("confirmed", "awaiting_approval", "offered")),
+                    ("trust__isnull", False),
+                ),
+                fields=("workshop", "trust", "functional_area"),
+                name="booking_one_place_per_trust_functional_area",
+                violation_error_message="The Trust already has a place in this functional area.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stakeholder_body__isnull', True), ('trust__isnull', False)), models.Q(('stakeholder_body__isnull', False), ('trust__isnull', True)), _connector='OR'), name='booking_for_a_trust_or_a_stakeholder_body', violation_error_message='A booking is for a Trust or a stakeholder body.'),
+            model_name="booking",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("stakeholder_body__isnull", True), ("trust__isnull", False)),
+                    models.Q(("stakeholder_body__isnull", False), ("trust__isnull", True)),
+                    _connector="OR",
+                ),
+                name="booking_for_a_trust_or_a_stakeholder_body",
+                violation_error_message="A booking is for a Trust or a stakeholder body.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(('trust__isnull', True), models.Q(('functional_area', ''), _negated=True), _connector='OR'), name='booking_trust_place_has_functional_area', violation_error_message='A Trust place needs a functional area.'),
+            model_name="booking",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("trust__isnull", True),
+                    models.Q(("functional_area", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="booking_trust_place_has_functional_area",
+                violation_error_message="A Trust place needs a functional area.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'offered'), _negated=True), ('offer_expires_at__isnull', False), _connector='OR'), name='booking_offer_has_deadline'),
+            model_name="booking",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "offered"), _negated=True),
+                    ("offer_expires_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="booking_offer_has_deadline",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'cancelled'), _negated=True), ('cancelled_at__isnull', False), _connector='OR'), name='booking_cancellation_has_time'),
+            model_name="booking",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "cancelled"), _negated=True),
+                    ("cancelled_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="booking_cancellation_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('workshop', 'order'), name='agenda_item_order_unique_per_workshop'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(
+                fields=("workshop", "order"), name="agenda_item_order_unique_per_workshop"
+            ),
         ),
     ]
