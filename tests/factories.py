@@ -1,12 +1,14 @@
 import datetime
+import secrets
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from collaborative.models import FunctionalArea, Seniority, User
 from resources.models import Resource
 from trusts.models import EmailDomain, Membership, Region, StakeholderBody, Trust
-from workshops.models import AgendaItem, Booking, Theme, Workshop
+from workshops.models import AgendaItem, Booking, Invitation, Theme, Workshop
 
 
 class TrustFactory(factory.django.DjangoModelFactory):
@@ -53,6 +55,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     seniority = Seniority.DIRECTOR
     functional_area = FunctionalArea.NURSING
     password = factory.django.Password("a-test-password-1")
+
+    @factory.post_generation
+    def verified(person, create, extracted, **kwargs):
+        """People have a verified e-mail address unless a test says verified=False."""
+        if create:
+            EmailAddress.objects.create(
+                user=person, email=person.email, primary=True, verified=extracted is not False
+            )
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):
@@ -111,3 +121,13 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     kind = Resource.Kind.POLICY_REPORT
     published_on = datetime.date(2020, 1, 1)
     author_organisation = "Health Education England"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    person = factory.SubFactory(UserFactory, functional_area="")
+    token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))

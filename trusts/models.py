@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower, Upper
+from django.utils import timezone
 
 
 class Region(models.TextChoices):
@@ -140,3 +142,55 @@ class StakeholderBody(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AffiliationRequest(models.Model):
+    """A person's request to represent an organisation, for the operations manager to decide.
+
+    People whose verified address is on a Trust's domain never need one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliation_requests"
+    )
+    trust = models.ForeignKey(
+        Trust, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    stakeholder_body = models.ForeignKey(
+        StakeholderBody, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(trust__isnull=False, stakeholder_body__isnull=True)
+                | models.Q(trust__isnull=True, stakeholder_body__isnull=False),
+                name="affiliation_request_for_one_organisation",
+                violation_error_message="Choose a Trust or a stakeholder body.",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="pending"),
+                name="affiliation_request_one_pending_per_person",
+                violation_error_message="You already have a request waiting for a decision.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} for {self.trust or self.stakeholder_body}"

@@ -83,13 +83,30 @@ class Workshop(models.Model):
         default=True,
         help_text="At most one representative of each functional area per Trust.",
     )
+    director_level_only = models.BooleanField(
+        default=True,
+        help_text="Bookings for people below Director level wait for the operations "
+        "manager's approval.",
+    )
+    offer_hours = models.PositiveSmallIntegerField(
+        default=48, help_text="How long a waiting person has to accept a freed place."
+    )
     booking_opens_on = models.DateField(null=True, blank=True)
     booking_closes_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=15, choices=Status, default=Status.DRAFT)
+    calendar_sequence = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised whenever the date, time, place or status changes, so that "
+        "calendars replace the old entry.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = WorkshopQuerySet.as_manager()
+
+    # Fields that calendar entries carry: a change to any of them is a new SEQUENCE.
+    CALENDAR_FIELDS = ("title", "date", "start_time", "end_time", "format", "venue", "status")
 
     class Meta:
         ordering = ["date", "start_time"]
@@ -125,6 +142,15 @@ class Workshop(models.Model):
     def __str__(self):
         return f"{self.title} ({self.date:%-d %B %Y})"
 
+    def save(self, *args, **kwargs):
+        if self.pk:
+            before = type(self).objects.filter(pk=self.pk).values(*self.CALENDAR_FIELDS).first()
+            if before and any(before[name] != getattr(self, name) for name in self.CALENDAR_FIELDS):
+                self.calendar_sequence += 1
+                if update_fields := kwargs.get("update_fields"):
+                    kwargs["update_fields"] = {*update_fields, "calendar_sequence"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("workshops:detail", args=[self.slug])
 
@@ -132,6 +158,16 @@ class Workshop(models.Model):
         super().clean()
         if self.format == self.Format.IN_PERSON and not self.venue.strip():
             raise ValidationError({"venue": "Enter the venue of an in-person workshop."})
+
+    @property
+    def is_open_for_booking(self):
+        today = timezone.localdate()
+        return (
+            self.status == self.Status.OPEN
+            and self.date >= today
+            and (self.booking_opens_on is None or self.booking_opens_on <= today)
+            and (self.booking_closes_on is None or today <= self.booking_closes_on)
+        )
 
     @property
     def starts_at(self):
@@ -183,6 +219,14 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class CancellationReason(models.TextChoices):
+    CANCELLED = "cancelled", "Cancelled"
+    OFFER_DECLINED = "offer_declined", "Offer declined"
+    OFFER_EXPIRED = "offer_expired", "Offer expired"
+    NOT_APPROVED = "not_approved", "Not approved"
+    WORKSHOP_CANCELLED = "workshop_cancelled", "Workshop cancelled"
+
+
 # Statuses that take one of the workshop's places (and one of a Trust's).
 PLACE_HOLDING_STATUSES = (
     BookingStatus.CONFIRMED,
@@ -212,6 +256,14 @@ class Booking(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
     )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings_made",
+        help_text="Who made the booking: the person, a colleague, or the operations manager.",
+    )
     trust = models.ForeignKey(
         "trusts.Trust", on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
     )
@@ -234,6 +286,7 @@ class Booking(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=20, choices=CancellationReason, blank=True)
 
     objects = BookingQuerySet.as_manager()
 
@@ -286,3 +339,60 @@ class Booking(models.Model):
     @property
     def organisation(self):
         return self.trust or self.stakeholder_body
+
+    @property
+    def holds_a_place(self):
+        return self.status in PLACE_HOLDING_STATUSES
+
+    def waiting_position(self):
+        """1 for the first person waiting, and so on; None if not waiting."""
+        if self.status != BookingStatus.WAITING:
+            return None
+        earlier = Booking.objects.filter(
+            workshop_id=self.workshop_id, status=BookingStatus.WAITING
+        ).filter(
+            models.Q(requested_at__lt=self.requested_at)
+            | models.Q(requested_at=self.requested_at, pk__lt=self.pk)
+        )
+        return earlier.count() + 1
+
+
+class Invitation(models.Model):
+    """A personal, single-use link to book a place, for stakeholder representatives.
+
+    One per person per workshop, ever: the unique constraint decides.
+    """
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "person"], name="invitation_one_per_person_per_workshop"
+            )
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.person} to {self.workshop.title}"
+
+    def get_absolute_url(self):
+        return reverse("workshops:invitation", args=[self.token])
+
+    @property
+    def is_usable(self):
+        return self.used_at is None and timezone.now() < self.expires_at

@@ -1,0 +1,86 @@
+"""Refusals of the booking rules. Each message is a sentence a page can show as it is."""
+
+from django.utils import formats
+
+
+class BookingError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class BookingNotOpen(BookingError):
+    @classmethod
+    def for_workshop(cls, workshop, today):
+        Status = type(workshop).Status
+        if workshop.status == Status.CANCELLED:
+            return cls("This workshop has been cancelled, so it takes no bookings.")
+        if workshop.date < today or workshop.status == Status.HELD:
+            return cls("This workshop has already taken place.")
+        if workshop.booking_opens_on and today < workshop.booking_opens_on:
+            opens = formats.date_format(workshop.booking_opens_on)
+            return cls(f"Booking for this workshop opens on {opens}.")
+        if workshop.booking_closes_on and today > workshop.booking_closes_on:
+            closed = formats.date_format(workshop.booking_closes_on)
+            return cls(f"Booking for this workshop closed on {closed}.")
+        if workshop.status == Status.CLOSED:
+            return cls("Booking for this workshop has closed.")
+        return cls("This workshop is not open for booking yet.")
+
+
+class NotVerified(BookingError):
+    def __init__(self):
+        super().__init__(
+            "Confirm your e-mail address before you book: use the link we e-mailed you, "
+            "or ask for a new one from your account page."
+        )
+
+
+class NotAffiliated(BookingError):
+    pass
+
+
+class AlreadyBooked(BookingError):
+    def __init__(self, booking, *, for_self):
+        who = "You already have" if for_self else f"{booking.person} already has"
+        super().__init__(f"{who} a booking for this workshop ({booking.get_status_display()}).")
+        self.booking = booking
+
+
+class FunctionalAreaTaken(BookingError):
+    def __init__(self, holder):
+        area = holder.get_functional_area_display()
+        first_name = holder.person.get_short_name()
+        super().__init__(
+            f"Your Trust already has a {area} representative for this workshop: {holder.person}. "
+            f"Choose another functional area, or ask {first_name} to cancel."
+        )
+
+
+class TrustPlacesFull(BookingError):
+    def __init__(self, workshop, holders):
+        names = ", ".join(str(booking.person) for booking in holders)
+        super().__init__(
+            f"Your Trust already has all {workshop.places_per_trust} of its places for this "
+            f"workshop ({names}). One of them must cancel before anyone else can book."
+        )
+
+
+class NotAColleague(BookingError):
+    pass
+
+
+class InvalidChoice(BookingError):
+    pass
+
+
+class InvitationNotUsable(BookingError):
+    pass
+
+
+class OfferNotOpen(BookingError):
+    pass
+
+
+class NotAllowed(BookingError):
+    pass
