@@ -1,7 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
 
-from trusts.models import EmailDomain, Membership, StakeholderBody, Trust
+from trusts import services
+from trusts.models import AffiliationRequest, EmailDomain, Membership, StakeholderBody, Trust
 
 
 class EmailDomainInline(admin.TabularInline):
@@ -68,3 +72,85 @@ class StakeholderBodyAdmin(admin.ModelAdmin):
     list_display = ["name", "scope", "website"]
     list_filter = ["scope"]
     search_fields = ["name", "description"]
+
+
+@admin.register(AffiliationRequest)
+class AffiliationRequestAdmin(admin.ModelAdmin):
+    """The approval queue: people whose address is on no Trust's domain ask to be linked."""
+
+    list_display = ["person", "person_email", "organisation", "requested_at", "status", "decide"]
+    list_filter = ["status", "trust__region"]
+    list_select_related = ["person", "trust", "stakeholder_body"]
+    search_fields = ["person__full_name", "person__email", "trust__name", "stakeholder_body__name"]
+    autocomplete_fields = ["person", "trust", "stakeholder_body"]
+    readonly_fields = ["decided_at", "decided_by"]
+    actions = ["approve", "reject"]
+
+    def changelist_view(self, request, extra_context=None):
+        if not request.GET:
+            # The queue opens on what needs deciding.
+            return redirect(f"{request.path}?status__exact={AffiliationRequest.Status.PENDING}")
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(self.decide_one)
+        return [
+            path("<int:pk>/<str:decision>/", decide, name="trusts_affiliationrequest_decide"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="E-mail", ordering="person__email")
+    def person_email(self, affiliation_request):
+        return affiliation_request.person.email
+
+    @admin.display(description="Organisation")
+    def organisation(self, affiliation_request):
+        return affiliation_request.trust or affiliation_request.stakeholder_body
+
+    @admin.display(description="Decide")
+    def decide(self, affiliation_request):
+        """One-click buttons: they submit the changelist's own form (and its CSRF token)."""
+        if affiliation_request.status != AffiliationRequest.Status.PENDING:
+            return f"{affiliation_request.get_status_display()}"
+        url = "admin:trusts_affiliationrequest_decide"
+        return format_html(
+            '<button type="submit" class="button" formaction="{}">Approve</button> '
+            '<button type="submit" class="button" formaction="{}">Reject</button>',
+            reverse(url, args=[affiliation_request.pk, "approve"]),
+            reverse(url, args=[affiliation_request.pk, "reject"]),
+        )
+
+    def decide_one(self, request, pk, decision):
+        affiliation_request = get_object_or_404(AffiliationRequest, pk=pk)
+        if request.method != "POST" or decision not in {"approve", "reject"}:
+            return redirect("admin:trusts_affiliationrequest_changelist")
+        if not self.has_change_permission(request, affiliation_request):
+            return redirect("admin:index")
+        self._decide(request, [affiliation_request], approve=decision == "approve")
+        return redirect(
+            request.META.get("HTTP_REFERER") or "admin:trusts_affiliationrequest_changelist"
+        )
+
+    def _decide(self, request, affiliation_requests, *, approve):
+        for affiliation_request in affiliation_requests:
+            services.decide_affiliation(
+                request=affiliation_request, approve=approve, decided_by=request.user
+            )
+            verb = "linked to" if approve else "not linked to"
+            self.message_user(
+                request,
+                f"{affiliation_request.person} {verb} {self.organisation(affiliation_request)}.",
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Approve selected requests")
+    def approve(self, request, queryset):
+        self._decide(
+            request, queryset.filter(status=AffiliationRequest.Status.PENDING), approve=True
+        )
+
+    @admin.action(description="Reject selected requests")
+    def reject(self, request, queryset):
+        self._decide(
+            request, queryset.filter(status=AffiliationRequest.Status.PENDING), approve=False
+        )

@@ -1,11 +1,15 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, Q
 
+from workshops import errors, services
 from workshops.models import (
     PLACE_HOLDING_STATUSES,
     AgendaItem,
     Booking,
     BookingStatus,
+    Invitation,
     Theme,
     Workshop,
 )
@@ -125,7 +129,74 @@ class BookingAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["workshop", "person", "trust", "stakeholder_body"]
     date_hierarchy = "requested_at"
-    readonly_fields = ["requested_at", "updated_at", "cancelled_at"]
+    readonly_fields = ["requested_at", "updated_at", "cancelled_at", "cancellation_reason"]
+    actions = ["approve", "reject", "cancel", "offer_free_places"]
+
+    def _apply(self, request, bookings, service, done):
+        """Call a booking service for each booking, reporting refusals one by one."""
+        changed = 0
+        for booking in bookings:
+            try:
+                service(booking=booking)
+                changed += 1
+            except errors.BookingError as refusal:
+                self.message_user(request, f"{booking}: {refusal.message}", messages.WARNING)
+        if changed:
+            self.message_user(request, f"{changed} booking(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Approve selected bookings (director-level approval)")
+    def approve(self, request, queryset):
+        self._apply(request, queryset, services.approve_booking, "approved")
+
+    @admin.action(description="Do not approve selected bookings (frees their places)")
+    def reject(self, request, queryset):
+        pending = queryset.filter(status=BookingStatus.AWAITING_APPROVAL)
+        self._apply(request, pending, services.reject_booking, "not approved")
+
+    @admin.action(description="Cancel selected bookings (freed places go to the waiting list)")
+    def cancel(self, request, queryset):
+        self._apply(request, queryset, services.cancel_booking, "cancelled")
+
+    @admin.action(description="Offer free places of these bookings' workshops to the waiting list")
+    def offer_free_places(self, request, queryset):
+        offered = 0
+        for workshop_id in queryset.values_list("workshop_id", flat=True).distinct():
+            with transaction.atomic():
+                workshop = Workshop.objects.select_for_update().get(pk=workshop_id)
+                offered += len(services.offer_free_places(workshop))
+        self.message_user(request, f"{offered} place(s) offered to the waiting list.")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Personal booking links for stakeholder representatives."""
+
+    list_display = ["person", "workshop", "created_at", "expires_at", "used_at"]
+    list_filter = ["workshop"]
+    list_select_related = ["person", "workshop"]
+    search_fields = ["person__full_name", "person__email", "workshop__title"]
+    autocomplete_fields = ["workshop", "person"]
+    readonly_fields = ["booking_link", "created_by", "created_at", "used_at"]
+    fields = [
+        "workshop",
+        "person",
+        "expires_at",
+        "booking_link",
+        "created_by",
+        "created_at",
+        "used_at",
+    ]
+
+    @admin.display(description="Booking link to send")
+    def booking_link(self, invitation):
+        if not invitation.pk:
+            return "Appears once saved."
+        return f"{settings.PORTAL_BASE_URL}{invitation.get_absolute_url()}"
+
+    def save_model(self, request, invitation, form, change):
+        if not change:
+            invitation.created_by = request.user
+        super().save_model(request, invitation, form, change)
 
     @admin.display(description="Organisation")
     def organisation(self, booking):

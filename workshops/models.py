@@ -1,4 +1,5 @@
 import datetime
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -357,6 +358,14 @@ class Booking(models.Model):
         return earlier.count() + 1
 
 
+def new_invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+def default_invitation_expiry():
+    return timezone.now() + datetime.timedelta(days=14)
+
+
 class Invitation(models.Model):
     """A personal, single-use link to book a place, for stakeholder representatives.
 
@@ -367,7 +376,9 @@ class Invitation(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
     )
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    token = models.CharField(
+        max_length=64, unique=True, editable=False, default=new_invitation_token
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -376,7 +387,7 @@ class Invitation(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(default=default_invitation_expiry)
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,0 +1,94 @@
+"""Who a person represents: by verified e-mail domain, or by the operations manager's decision."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed
+from django.urls import reverse
+
+from tests.factories import TrustFactory, UserFactory
+from trusts import services
+from trusts.models import AffiliationRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def confirm(person):
+    address = EmailAddress.objects.get(user=person)
+    address.verified = True
+    address.save()
+    email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
+
+
+def test_confirming_an_address_on_a_trusts_domain_affiliates_the_person():
+    trust = TrustFactory(domain="oxfordhealth.nhs.uk")
+    person = UserFactory(email="sam.jones@oxfordhealth.nhs.uk", verified=False)
+    confirm(person)
+    person.refresh_from_db()
+    assert person.trust == trust
+
+
+def test_an_address_on_no_trusts_domain_leaves_the_person_unaffiliated():
+    TrustFactory(domain="oxfordhealth.nhs.uk")
+    person = UserFactory(email="sam@gmail.com", verified=False)
+    confirm(person)
+    person.refresh_from_db()
+    assert person.trust is None
+
+
+def test_a_lookalike_domain_does_not_affiliate():
+    TrustFactory(domain="oxfordhealth.nhs.uk")
+    person = UserFactory(email="sam@evil-oxfordhealth.nhs.uk", verified=False)
+    confirm(person)
+    person.refresh_from_db()
+    assert person.trust is None
+
+
+def test_approving_a_request_links_the_person(operations_manager):
+    trust = TrustFactory()
+    person = UserFactory(email="sam@gmail.com")
+    request = services.request_affiliation(person=person, trust=trust)
+    services.decide_affiliation(request=request, approve=True, decided_by=operations_manager)
+    person.refresh_from_db()
+    request.refresh_from_db()
+    assert person.trust == trust
+    assert (request.status, request.decided_by) == (
+        AffiliationRequest.Status.APPROVED,
+        operations_manager,
+    )
+
+
+def test_rejecting_a_request_leaves_the_person_unaffiliated(operations_manager):
+    person = UserFactory(email="sam@gmail.com")
+    request = services.request_affiliation(person=person, trust=TrustFactory())
+    services.decide_affiliation(request=request, approve=False, decided_by=operations_manager)
+    person.refresh_from_db()
+    assert person.trust is None
+
+
+def test_the_admin_queue_opens_on_pending_requests(admin_client):
+    response = admin_client.get(reverse("admin:trusts_affiliationrequest_changelist"))
+    assert response.status_code == 302
+    assert response.url.endswith("?status__exact=pending")
+
+
+def test_one_click_approval_in_the_admin(admin_client):
+    trust = TrustFactory()
+    person = UserFactory(email="sam@gmail.com", full_name="Sam Jones")
+    request = services.request_affiliation(person=person, trust=trust)
+    queue = admin_client.get(
+        reverse("admin:trusts_affiliationrequest_changelist") + "?status__exact=pending"
+    )
+    approve_url = reverse("admin:trusts_affiliationrequest_decide", args=[request.pk, "approve"])
+    assert f'formaction="{approve_url}"' in queue.content.decode()
+    admin_client.post(approve_url)
+    person.refresh_from_db()
+    assert person.trust == trust
+
+
+def test_one_click_decision_ignores_get(admin_client):
+    request = services.request_affiliation(person=UserFactory(), trust=TrustFactory())
+    admin_client.get(
+        reverse("admin:trusts_affiliationrequest_decide", args=[request.pk, "approve"])
+    )
+    request.refresh_from_db()
+    assert request.status == AffiliationRequest.Status.PENDING
