@@ -114,6 +114,13 @@ class Membership(models.Model):
     trust = models.OneToOneField(Trust, on_delete=models.CASCADE, related_name="membership")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.MEMBER)
     joined_on = models.DateField()
+    joined_as = models.CharField(
+        "name when it joined",
+        max_length=200,
+        blank=True,
+        help_text="The Trust's name when it joined, if it has since changed "
+        "(e.g. Lancashire Care NHS Foundation Trust).",
+    )
     is_active = models.BooleanField("active", default=True)
 
     class Meta:

@@ -1,0 +1,148 @@
+"""Demonstration accounts, one per role, and the helper every demo loader shares.
+
+The passwords below are published in the README and printed by ``load_demo``:
+they are for a developer's machine or a demo site, never for a live portal.
+"""
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group, Permission
+
+from collaborative.models import FunctionalArea, Seniority, User
+from trusts.models import StakeholderBody, Trust
+
+PROGRAMME_OPERATIONS_GROUP = "Programme operations"
+PROGRAMME_OPERATIONS_APPS = ("collaborative", "trusts", "workshops", "resources")
+
+
+def sync(model, lookup, values=None):
+    """The row matching ``lookup``, created or brought up to date with ``values``.
+
+    Unlike ``update_or_create`` it saves only when a value differs, so running
+    the demo load again leaves every row, ``auto_now`` timestamps included, as it was.
+    """
+    values = values or {}
+    obj, created = model.objects.get_or_create(**lookup, defaults=values)
+    if not created and any(getattr(obj, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.save()
+    return obj
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    password: str
+    role: str
+    full_name: str
+    job_title: str
+    seniority: str = ""
+    functional_area: str = ""
+    trust_ods_code: str = ""
+    stakeholder_body: str = ""
+    is_staff: bool = False
+    is_steering_member: bool = False
+
+
+# The addresses start with "demo." so that none can be a real colleague's.
+DEMO_ACCOUNTS = (
+    DemoAccount(
+        email="demo.operations@nmhwdc.nhs.uk",
+        password="demo-operations-2026!",
+        role="Programme operations manager (admin site)",
+        full_name="Morgan Ellis",
+        job_title="Programme Operations Manager",
+        is_staff=True,
+    ),
+    DemoAccount(
+        email="demo.steering@oxfordhealth.nhs.uk",
+        password="demo-steering-2026!",
+        role="Steering group member, Oxford Health (founding Trust)",
+        full_name="Priya Raman",
+        job_title="Director of Workforce",
+        seniority=Seniority.DIRECTOR,
+        functional_area=FunctionalArea.HR_WORKFORCE,
+        trust_ods_code="RNU",
+        is_steering_member=True,
+    ),
+    DemoAccount(
+        email="demo.nursing@slam.nhs.uk",
+        password="demo-nursing-2026!",
+        role="Director of Nursing, South London and Maudsley (member Trust)",
+        full_name="Grace Okafor",
+        job_title="Director of Nursing",
+        seniority=Seniority.DIRECTOR,
+        functional_area=FunctionalArea.NURSING,
+        trust_ods_code="RV5",
+    ),
+    DemoAccount(
+        email="demo.od@cwp.nhs.uk",
+        password="demo-development-2026!",
+        role="Director of Organisational Development, Cheshire and Wirral (member Trust)",
+        full_name="Tom Whitfield",
+        job_title="Director of Organisational Development",
+        seniority=Seniority.DIRECTOR,
+        functional_area=FunctionalArea.OD_TRAINING_EDUCATION,
+        trust_ods_code="RXA",
+    ),
+    DemoAccount(
+        email="demo.stakeholder@hee.nhs.uk",
+        password="demo-stakeholder-2026!",
+        role="Stakeholder representative, Health Education England",
+        full_name="Sam Adeyemi",
+        job_title="Regional Mental Health Lead",
+        seniority=Seniority.OTHER,
+        stakeholder_body="Health Education England",
+    ),
+)
+
+
+def load_programme_operations_group():
+    """The group that lets the operations manager run everything in the admin site."""
+    group = sync(Group, {"name": PROGRAMME_OPERATIONS_GROUP})
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=PROGRAMME_OPERATIONS_APPS,
+            codename__regex=r"^(add|change|delete|view)_",
+        )
+    )
+    return group
+
+
+def load_accounts():
+    """Create or update the demo accounts, each with a verified primary address.
+
+    A password is set only when the account is created, so a second run never
+    undoes a password someone changed while trying the portal.
+    """
+    operations = load_programme_operations_group()
+    for account in DEMO_ACCOUNTS:
+        values = {
+            "full_name": account.full_name,
+            "job_title": account.job_title,
+            "seniority": account.seniority,
+            "functional_area": account.functional_area,
+            "trust": Trust.objects.get(ods_code=account.trust_ods_code)
+            if account.trust_ods_code
+            else None,
+            "stakeholder_body": StakeholderBody.objects.get(name=account.stakeholder_body)
+            if account.stakeholder_body
+            else None,
+            "is_staff": account.is_staff,
+            "is_superuser": False,
+            "is_steering_member": account.is_steering_member,
+            "is_active": True,
+        }
+        if not User.objects.filter(email=account.email).exists():
+            User.objects.create_user(account.email, account.password)
+        user = sync(User, {"email": account.email}, values)
+        if account.is_staff:
+            # The operations manager is the only staff account; the group gives the rights.
+            user.groups.add(operations)
+        sync(
+            EmailAddress,
+            {"user": user, "email": account.email},
+            {"verified": True, "primary": True},
+        )
