@@ -1,6 +1,31 @@
 from django.conf import settings
+from django.urls import reverse
+
+# The header's navigation: URL name, label, and the other pages that belong to
+# the same section (a view name, or a namespace prefix such as "workshops:").
+NAVIGATION = (
+    ("home", "Home", ()),
+    ("trusts:founding", "Founding Trusts and steering group", ()),
+    ("trusts:list", "Member Trusts", ()),
+    ("workshops:programme", "Workshops", ("workshops:",)),
+    ("contact", "Contact", ("contact_sent",)),
+)
 
 
 def portal(request):
     """Values every page's layout needs."""
-    return {"programme_operations_email": settings.PROGRAMME_OPERATIONS_EMAIL}
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else ""
+    navigation = [
+        {
+            "href": reverse(url_name),
+            "text": text,
+            "current": view_name == url_name,
+            "active": any(view_name.startswith(prefix) for prefix in section),
+        }
+        for url_name, text, section in NAVIGATION
+    ]
+    return {
+        "programme_operations_email": settings.PROGRAMME_OPERATIONS_EMAIL,
+        "navigation": navigation,
+    }

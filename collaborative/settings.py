@@ -231,6 +231,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "expire-waiting-list-offers": {
+        "task": "workshops.tasks.expire_waiting_list_offers",
+        "schedule": 300.0,  # seconds: an offer ends at most five minutes late
+    },
+}
 
 # Content Security Policy: nothing from other origins.
 SECURE_CSP = {

@@ -10,6 +10,7 @@ admin.site.index_title = "Programme operations"
 urlpatterns = [
     path("", views.home, name="home"),
     path("contact/", views.contact, name="contact"),
+    path("contact/sent/", views.contact_sent, name="contact_sent"),
     path("trusts/", include("trusts.urls")),
     path("workshops/", include("workshops.urls")),
     path("accounts/", include("allauth.urls")),

@@ -12,7 +12,7 @@ def founding(request):
         "trusts/founding.html",
         {
             "founding_trusts": Trust.objects.founding()
-            .select_related("successor")
+            .select_related("successor", "membership")
             .prefetch_related("predecessors"),
             # Only names are published: a member without one is left off, never shown by e-mail.
             "steering_group": User.objects.steering_group()

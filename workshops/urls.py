@@ -1,4 +1,9 @@
 from django.urls import path
 
+from workshops import views
+
 app_name = "workshops"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.programme, name="programme"),
+    path("<slug:slug>/", views.detail, name="detail"),
+]
