@@ -95,7 +95,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,6 +104,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+if PRODUCTION:
+    # gunicorn serves static files itself through WhiteNoise; runserver does it in development.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "collaborative.urls"
 WSGI_APPLICATION = "collaborative.wsgi.application"
@@ -153,6 +156,12 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[NMHWDC] "
+ACCOUNT_FORMS = {
+    "login": "collaborative.account_forms.LoginForm",
+    "signup": "collaborative.account_forms.SignupForm",
+    "reset_password": "collaborative.account_forms.ResetPasswordForm",
+    "reset_password_from_key": "collaborative.account_forms.ResetPasswordKeyForm",
+}
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["nhsuk"]
