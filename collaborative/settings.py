@@ -154,7 +154,6 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[NMHWDC] "
 ACCOUNT_FORMS = {
     "login": "collaborative.account_forms.LoginForm",
@@ -279,3 +278,5 @@ LOGGING = {
 }
 
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Links in allauth's e-mails use the scheme the portal is really served on.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(PORTAL_BASE_URL).scheme

@@ -1,0 +1,93 @@
+# The two commands a newcomer needs: `make run` serves the portal with demo
+# data on http://127.0.0.1:8000, `make test` runs the whole suite. Both set up
+# what is missing first; stamp files keep re-runs fast, so pip and npm only run
+# again when pyproject.toml or package-lock.json change.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The Python that creates .venv: the pyenv version named in .python-version if
+# installed, else the newest python3 on PATH. Override with PYTHON=/path/to/python.
+PYENV_PYTHON := $(HOME)/.pyenv/versions/$(shell cat .python-version 2>/dev/null)/bin/python
+PYTHON ?= $(firstword $(wildcard $(PYENV_PYTHON)) $(shell command -v python3.13 python3.12 python3 2>/dev/null))
+
+VENV := .venv
+PIP_STAMP := $(VENV)/.installed-from-pyproject
+NPM_STAMP := node_modules/.installed-from-lockfile
+FRONTEND := static/build/portal.css
+CHROMIUM := /usr/bin/chromium
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint worker beat clean setup check-python check-broker chromium
+
+help:
+	@echo "make run     set up, migrate, load demo data and serve on http://127.0.0.1:8000"
+	@echo "make test    set up, then run the whole pytest suite (PYTEST_ARGS=... to narrow it)"
+	@echo "make lint    ruff check, ruff format --check, makemigrations --check"
+	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL)"
+	@echo "make beat    Celery beat, the scheduler (needs CELERY_BROKER_URL)"
+	@echo "make clean   remove .venv, node_modules and built static files"
+
+run: setup
+	$(VENV)/bin/python manage.py migrate --noinput
+	$(VENV)/bin/python manage.py load_demo
+	$(VENV)/bin/python manage.py runserver 127.0.0.1:8000
+
+test: setup chromium
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: check-python $(PIP_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/python manage.py makemigrations --check --dry-run
+
+worker: check-python $(PIP_STAMP) check-broker
+	$(VENV)/bin/celery -A collaborative worker --loglevel INFO
+
+# The schedule file lives in .venv: out of git, and `make clean` removes it.
+beat: check-python $(PIP_STAMP) check-broker
+	$(VENV)/bin/celery -A collaborative beat --loglevel INFO --schedule $(VENV)/celerybeat-schedule
+
+# Without a broker the web process runs tasks itself, so a worker would have
+# nothing to do; say so rather than let Celery try RabbitMQ's default address.
+check-broker:
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL first, e.g. export CELERY_BROKER_URL=redis://127.0.0.1:6379/0 (for make run too)." >&2; exit 1; }
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles *.egg-info
+
+setup: check-python $(PIP_STAMP) $(FRONTEND)
+
+check-python:
+	@test -n "$(PYTHON)" || { echo "No Python found. The portal needs Python 3.12 or newer: install one, or run make with PYTHON=/path/to/python3.12." >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
+		echo "$(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())' 2>/dev/null || echo '(not runnable)'); the portal needs Python 3.12 or newer (Django 6.1)." >&2; \
+		echo "Install Python 3.12+ and run make with PYTHON=/path/to/python3.12, or rm -rf $(VENV) if it was made by an older Python." >&2; \
+		exit 1; }
+
+$(VENV)/bin/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+
+$(PIP_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+$(NPM_STAMP): package-lock.json package.json
+	@command -v npm >/dev/null || { echo "The front-end build needs Node.js 20+ with npm: https://nodejs.org/" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(FRONTEND): $(NPM_STAMP) $(shell find static/scss -name '*.scss' 2>/dev/null)
+	npm run build
+
+# Browser tests drive Debian's Chromium. Installed only where we may (root
+# with apt); apt-get waits for a lock another install holds.
+chromium:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get -o DPkg::Lock::Timeout=600 install -y chromium \
+		|| { apt-get -o DPkg::Lock::Timeout=600 update && apt-get -o DPkg::Lock::Timeout=600 install -y chromium; }; \
+	else \
+		echo "Browser tests need Chromium at $(CHROMIUM); install it with: sudo apt-get install chromium" >&2; \
+	fi
