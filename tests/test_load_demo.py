@@ -257,3 +257,13 @@ def test_refuses_to_run_in_production(settings, db):
     with pytest.raises(CommandError):
         load_demo()
     assert not Trust.objects.exists()
+
+
+def test_the_readme_lists_every_demo_account_with_its_password():
+    from pathlib import Path
+
+    from collaborative.demo_data import DEMO_ACCOUNTS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for account in DEMO_ACCOUNTS:
+        assert f"`{account.email}` | `{account.password}`" in readme
