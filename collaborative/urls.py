@@ -13,6 +13,7 @@ urlpatterns = [
     path("contact/sent/", views.contact_sent, name="contact_sent"),
     path("trusts/", include("trusts.urls")),
     path("workshops/", include("workshops.urls")),
+    path("resources/", include("resources.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
