@@ -55,6 +55,14 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only superusers hand out admin rights, so the role cannot widen itself."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_staff", "is_superuser", "groups", "user_permissions"]
+        return readonly
+
     add_fieldsets = [
         (
             None,

@@ -7,13 +7,10 @@ they are for a developer's machine or a demo site, never for a live portal.
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group, Permission
 
 from collaborative.models import FunctionalArea, Seniority, User
+from collaborative.roles import sync_programme_operations_group
 from trusts.models import StakeholderBody, Trust
-
-PROGRAMME_OPERATIONS_GROUP = "Programme operations"
-PROGRAMME_OPERATIONS_APPS = ("collaborative", "trusts", "workshops", "resources")
 
 
 def sync(model, lookup, values=None):
@@ -99,25 +96,13 @@ DEMO_ACCOUNTS = (
 )
 
 
-def load_programme_operations_group():
-    """The group that lets the operations manager run everything in the admin site."""
-    group = sync(Group, {"name": PROGRAMME_OPERATIONS_GROUP})
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=PROGRAMME_OPERATIONS_APPS,
-            codename__regex=r"^(add|change|delete|view)_",
-        )
-    )
-    return group
-
-
 def load_accounts():
     """Create or update the demo accounts, each with a verified primary address.
 
     A password is set only when the account is created, so a second run never
     undoes a password someone changed while trying the portal.
     """
-    operations = load_programme_operations_group()
+    operations = sync_programme_operations_group()
     for account in DEMO_ACCOUNTS:
         values = {
             "full_name": account.full_name,
