@@ -1,8 +1,11 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 
-from collaborative.models import ContactMessage
-from trusts.models import Region
+from collaborative.models import ContactMessage, User
+from trusts.models import Region, StakeholderBody, Trust
 
 
 class ContactForm(forms.ModelForm):
@@ -79,3 +82,67 @@ class TrustSearchForm(forms.Form):
         if region := self.cleaned_data["region"]:
             trusts = trusts.filter(region=region)
         return trusts
+
+
+class ProfileForm(forms.ModelForm):
+    """What a person says about themselves; their affiliation is decided elsewhere."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "job_title", "seniority", "functional_area"]
+        labels = {
+            "full_name": "Full name",
+            "job_title": "Job title",
+            "seniority": "Seniority",
+            "functional_area": "Functional area",
+        }
+        help_texts = {
+            "seniority": "Some workshops are for directors: other places wait for approval.",
+            "functional_area": "The area you represent your Trust in at workshops.",
+        }
+        error_messages = {"full_name": {"required": "Enter your full name"}}
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "seniority": forms.RadioSelect,
+            "functional_area": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.helper = FormHelper()
+        self.helper.form_action = reverse_lazy("profile")
+        self.helper.add_input(Submit("save", "Save your details"))
+
+
+class AffiliationRequestForm(forms.Form):
+    """Ask the programme operations manager to link the person to one organisation."""
+
+    trust = forms.ModelChoiceField(
+        Trust.objects.members(),
+        label="Member Trust",
+        required=False,
+        empty_label="Choose a Trust",
+    )
+    stakeholder_body = forms.ModelChoiceField(
+        StakeholderBody.objects.all(),
+        label="Or a stakeholder body",
+        required=False,
+        empty_label="Choose a stakeholder body",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = reverse_lazy("profile_affiliation")
+        self.helper.add_input(Submit("ask", "Ask to be linked"))
+
+    def clean(self):
+        data = super().clean()
+        chosen = [name for name in ("trust", "stakeholder_body") if data.get(name)]
+        if not chosen:
+            raise forms.ValidationError("Choose the Trust or the stakeholder body you represent")
+        if len(chosen) > 1:
+            raise forms.ValidationError("Choose a Trust or a stakeholder body, not both")
+        return data

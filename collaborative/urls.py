@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("contact/", views.contact, name="contact"),
     path("contact/sent/", views.contact_sent, name="contact_sent"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/affiliation/", views.request_affiliation, name="profile_affiliation"),
     path("trusts/", include("trusts.urls")),
     path("workshops/", include("workshops.urls")),
     path("resources/", include("resources.urls")),

@@ -1,13 +1,19 @@
 from functools import partial
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from collaborative.forms import ContactForm
+from collaborative.forms import AffiliationRequestForm, ContactForm, ProfileForm
 from collaborative.models import FunctionalArea
 from collaborative.tasks import notify_programme_operations
+from trusts import services as trust_services
 from trusts.models import Trust
 from workshops.models import Theme, Workshop
+from workshops.services import has_verified_email
 
 
 def home(request):
@@ -44,3 +50,49 @@ def contact(request):
 
 def contact_sent(request):
     return render(request, "pages/contact_sent.html")
+
+
+@login_required
+def profile(request):
+    # An empty POST is still a POST: ``request.POST or None`` would show it as a fresh form.
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Your details have been saved.")
+        return redirect("profile")
+    return _render_profile(request, profile_form=form)
+
+
+@login_required
+@require_POST
+def request_affiliation(request):
+    """Only people not yet linked to an organisation ask; others have nothing to ask for here."""
+    if request.user.affiliation:
+        raise Http404("Already linked to an organisation.")
+    form = AffiliationRequestForm(request.POST)
+    if form.is_valid():
+        affiliation = trust_services.request_affiliation(person=request.user, **form.cleaned_data)
+        organisation = affiliation.trust or affiliation.stakeholder_body
+        messages.success(
+            request,
+            f"You have asked to be linked to {organisation}. The programme operations manager "
+            "will decide, and you can book once they approve.",
+        )
+        return redirect("profile")
+    return _render_profile(request, affiliation_form=form)
+
+
+def _render_profile(request, profile_form=None, affiliation_form=None):
+    person = request.user
+    context = {
+        "profile_form": profile_form or ProfileForm(instance=person),
+        "email_verified": has_verified_email(person),
+    }
+    if not person.affiliation:
+        context["affiliation_form"] = affiliation_form or AffiliationRequestForm()
+        context["affiliation_request"] = (
+            person.affiliation_requests.select_related("trust", "stakeholder_body")
+            .order_by("-requested_at")
+            .first()
+        )
+    return render(request, "pages/profile.html", context)

@@ -92,3 +92,23 @@ def test_one_click_decision_ignores_get(admin_client):
     )
     request.refresh_from_db()
     assert request.status == AffiliationRequest.Status.PENDING
+
+
+def test_setting_a_first_password_from_the_e_mailed_link_verifies_the_address(client, trust_a):
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    person = UserFactory(email="new.colleague@ta1.nhs.uk", trust=trust_a, verified=False)
+    url = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(person),
+            "key": default_token_generator.make_token(person),
+        },
+    )
+    form_page = client.get(url, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"password1": "a-long-new-password-42", "password2": "a-long-new-password-42"},
+    )
+    assert EmailAddress.objects.get(user=person).verified

@@ -382,3 +382,19 @@ def test_waiting_people_do_not_hold_trust_places(trust_a, trust_b):
     waiting = book(workshop, colleague(trust_a, NURSING))
     assert waiting.status == BookingStatus.WAITING
     assert book(workshop, colleague(trust_a, NURSING)).status == BookingStatus.WAITING
+
+
+def test_bookings_of_a_past_workshop_cannot_be_cancelled(director_a):
+    booking = BookingFactory(person=director_a, workshop__date=datetime.date(2022, 2, 28))
+    with pytest.raises(errors.NotAllowed, match="already taken place"):
+        services.cancel_booking(booking=booking)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_page_positions_match_each_bookings_own_waiting_position(trust_a, trust_b):
+    workshop = WorkshopFactory(capacity=1)
+    book(workshop, colleague(trust_a))
+    waiting = [book(workshop, colleague(trust_b, area)) for area in (NURSING, HR, OD)]
+    Booking.set_waiting_positions(waiting)
+    assert [b.position for b in waiting] == [b.waiting_position() for b in waiting] == [1, 2, 3]

@@ -15,7 +15,7 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
 def event_of(booking):
-    calendar = Calendar.from_ical(booking_calendar(booking))
+    calendar = Calendar.from_ical(booking_calendar(booking, for_attendee=True))
     (event,) = calendar.walk("VEVENT")
     return calendar, event
 
@@ -61,7 +61,12 @@ def test_an_offered_place_does_not_carry_the_video_link(director_a):
         offer_expires_at=datetime.datetime(2030, 1, 1, tzinfo=LONDON),
         workshop__video_link="https://meet.example.org/secret",
     )
-    assert b"meet.example.org/secret" not in booking_calendar(booking)
+    assert b"meet.example.org/secret" not in booking_calendar(booking, for_attendee=True)
+
+
+def test_a_colleagues_copy_of_the_calendar_file_leaves_the_video_link_out(director_a):
+    booking = BookingFactory(person=director_a, workshop__video_link="https://meet.example.org/x")
+    assert b"meet.example.org/x" not in booking_calendar(booking, for_attendee=False)
 
 
 def test_an_in_person_workshop_gives_the_venue_and_the_organiser(director_a):

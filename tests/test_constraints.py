@@ -190,3 +190,11 @@ def test_steering_members_come_from_founding_trusts(trust_a, founding_trust):
     assert list(User.objects.steering_group()) == [insider]
     with pytest.raises(Exception, match="founding Trusts"):
         outsider.full_clean()
+
+
+def test_workshop_slugs_the_portal_uses_for_its_own_pages_are_refused():
+    from django.core.exceptions import ValidationError
+
+    workshop = WorkshopFactory.build(slug="bookings")
+    with pytest.raises(ValidationError, match="taken by the portal"):
+        workshop.full_clean()

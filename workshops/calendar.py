@@ -44,13 +44,13 @@ def workshop_event(workshop, *, include_video_link):
     return event
 
 
-def booking_calendar(booking):
-    """The .ics for one booking; the video link only goes to confirmed attendees."""
+def booking_calendar(booking, *, for_attendee):
+    """The .ics for one booking; the video link goes only to the confirmed attendee themselves."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    confirmed = booking.status == BookingStatus.CONFIRMED
-    calendar.add_component(workshop_event(booking.workshop, include_video_link=confirmed))
+    with_link = for_attendee and booking.status == BookingStatus.CONFIRMED
+    calendar.add_component(workshop_event(booking.workshop, include_video_link=with_link))
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -1,9 +1,12 @@
 import datetime
+import itertools
+import operator
 import secrets
 import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -60,7 +63,17 @@ class Workshop(models.Model):
     title = models.CharField(
         max_length=250, help_text="The question the workshop explores, as it will be published."
     )
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^(bookings|invitations)$",
+                inverse_match=True,
+                message="This address is taken by the portal's own pages; choose another.",
+            )
+        ],
+    )
     theme = models.ForeignKey(
         Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="workshops"
     )
@@ -236,6 +249,8 @@ PLACE_HOLDING_STATUSES = (
 )
 # Statuses that count as the person's one booking for the workshop.
 ACTIVE_STATUSES = (*PLACE_HOLDING_STATUSES, BookingStatus.WAITING)
+# First come, first served; the id breaks ties between requests in the same microsecond.
+WAITING_LIST_ORDER = ("requested_at", "pk")
 
 
 class BookingQuerySet(models.QuerySet):
@@ -356,6 +371,30 @@ class Booking(models.Model):
             | models.Q(requested_at=self.requested_at, pk__lt=self.pk)
         )
         return earlier.count() + 1
+
+    @staticmethod
+    def set_waiting_positions(bookings):
+        """Give each waiting booking its ``position``, with one query for a whole page.
+
+        The order is the waiting list's: per workshop, by request time, then id.
+        """
+        waiting = [booking for booking in bookings if booking.status == BookingStatus.WAITING]
+        if not waiting:
+            return
+        queue = (
+            Booking.objects.filter(
+                status=BookingStatus.WAITING,
+                workshop_id__in={booking.workshop_id for booking in waiting},
+            )
+            .order_by("workshop_id", *WAITING_LIST_ORDER)
+            .values_list("workshop_id", "pk")
+        )
+        positions = {}
+        for _, places in itertools.groupby(queue, key=operator.itemgetter(0)):
+            for position, (_, pk) in enumerate(places, start=1):
+                positions[pk] = position
+        for booking in waiting:
+            booking.position = positions[booking.pk]
 
 
 def new_invitation_token():

@@ -19,6 +19,7 @@ from collaborative.models import FunctionalArea, Seniority
 from trusts.models import AffiliationRequest
 from workshops import errors
 from workshops.models import (
+    WAITING_LIST_ORDER,
     Booking,
     BookingStatus,
     CancellationReason,
@@ -246,7 +247,7 @@ def offer_free_places(workshop, *, now=None):
         return []
     free = _places_left(workshop)
     offered = []
-    waiting = workshop.bookings.filter(status=BookingStatus.WAITING).order_by("requested_at", "pk")
+    waiting = workshop.bookings.filter(status=BookingStatus.WAITING).order_by(*WAITING_LIST_ORDER)
     for booking in waiting.select_related("person"):
         if free <= 0:
             break
@@ -268,6 +269,10 @@ def cancel_booking(*, booking, now=None, reason=CancellationReason.CANCELLED):
     workshop, booking = _lock_booking(booking)
     if booking.status == BookingStatus.CANCELLED:
         return booking
+    if workshop.date < timezone.localdate(now) or workshop.status == Workshop.Status.HELD:
+        raise errors.NotAllowed(
+            "This workshop has already taken place, so its bookings can no longer be cancelled."
+        )
     _end(booking, reason, now)
     offer_free_places(workshop, now=now)
     return booking

@@ -1,6 +1,26 @@
-from django.shortcuts import get_object_or_404, render
+"""The workshop programme, and the pages where people book, change and cancel places.
 
-from workshops.models import Workshop
+The rules are in workshops.services; these views collect answers, call one
+service, and say what happened. Every booking page finds its booking through
+``_get_booking_for_user``, which answers 404 for bookings that are not the
+person's to see, so that other Trusts' bookings cannot even be told to exist.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.views.decorators.http import require_POST
+
+from collaborative.models import FunctionalArea
+from collaborative.services import find_or_create_colleague
+from workshops import errors, services
+from workshops.calendar import booking_calendar
+from workshops.forms import BookingForm, ChangeAttendeeForm, ConfirmForm
+from workshops.models import PLACE_HOLDING_STATUSES, Booking, BookingStatus, Invitation, Workshop
 
 
 def programme(request):
@@ -16,6 +36,362 @@ def detail(request, slug):
     """A published workshop. Staff may also preview a draft, which visitors cannot see."""
     workshops = Workshop.objects.all() if request.user.is_staff else Workshop.objects.public()
     workshop = get_object_or_404(
-        workshops.select_related("theme").prefetch_related("agenda_items"), slug=slug
+        _with_places_taken(workshops).select_related("theme").prefetch_related("agenda_items"),
+        slug=slug,
     )
-    return render(request, "workshops/detail.html", {"workshop": workshop})
+    context = {"workshop": workshop}
+    if request.user.is_authenticated:
+        context.update(_booking_panel(request.user, workshop))
+    return render(request, "workshops/detail.html", context)
+
+
+@login_required
+def book(request, slug):
+    workshop = get_object_or_404(_with_places_taken(Workshop.objects.public()), slug=slug)
+    full = _places_left(workshop) == 0
+    form = BookingForm(
+        _posted(request),
+        booker=request.user,
+        submit_label="Join the waiting list" if full else "Book a place",
+    )
+    if form.is_valid():
+        try:
+            booking, new_account = _book(request.user, workshop, form)
+        except errors.AlreadyBooked as refusal:
+            if _is_repeat(refusal.booking, request.user, form):
+                messages.info(request, refusal.message)
+                return redirect("workshops:booking", refusal.booking.pk)
+            form.add_error(None, refusal.message)
+        except errors.BookingError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _outcome(booking, request.user, new_account))
+            return redirect("workshops:booking", booking.pk)
+    refusal = _refusal(request.user, workshop)
+    return render(
+        request,
+        "workshops/book.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "full": full,
+            "refusal": refusal,
+            "refusal_needs_profile": _needs_profile(refusal),
+        },
+    )
+
+
+@login_required
+def booking(request, pk):
+    booking = _get_booking_for_user(request, pk)
+    Booking.set_waiting_positions([booking])
+    return render(request, "workshops/booking.html", _booking_context(request, booking))
+
+
+@login_required
+def change_attendee(request, pk):
+    booking = _get_booking_for_user(request, pk)
+    form = ChangeAttendeeForm(
+        _posted(request), initial={"functional_area": booking.functional_area}
+    )
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                person, new_account = find_or_create_colleague(
+                    booker=request.user, **form.colleague()
+                )
+                booking = services.change_attendee(
+                    booking=booking,
+                    person=person,
+                    functional_area=form.cleaned_data["functional_area"] or None,
+                    changed_by=request.user,
+                )
+        except errors.BookingError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            text = f"{person} now has this booking ({booking.get_status_display().lower()})."
+            messages.success(request, text + _set_up_note(person, new_account))
+            return redirect("workshops:booking", booking.pk)
+    return render(request, "workshops/change_attendee.html", {"booking": booking, "form": form})
+
+
+@login_required
+def cancel(request, pk):
+    """GET asks "are you sure?"; only the POST cancels, and the place goes to the waiting list."""
+    booking = _get_booking_for_user(request, pk)
+    if request.method == "POST":
+        booking = services.cancel_booking(booking=booking)
+        messages.success(request, f"The booking for {booking.person} is cancelled.")
+        return redirect("workshops:booking", booking.pk)
+    return render(request, "workshops/cancel.html", _booking_context(request, booking))
+
+
+@login_required
+def offer(request, pk):
+    booking = _get_booking_for_user(request, pk)
+    return render(request, "workshops/offer.html", {"booking": booking, "form": ConfirmForm()})
+
+
+@login_required
+@require_POST
+def accept_offer(request, pk):
+    return _answer_offer(request, pk, services.accept_offer, "accepted")
+
+
+@login_required
+@require_POST
+def decline_offer(request, pk):
+    return _answer_offer(request, pk, services.decline_offer, "declined")
+
+
+@login_required
+def calendar(request, pk):
+    """The calendar entry of a confirmed place; other bookings have none."""
+    booking = _get_booking_for_user(request, pk, status=BookingStatus.CONFIRMED)
+    ics = booking_calendar(booking, for_attendee=booking.person_id == request.user.pk)
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="nmhwdc-{booking.workshop.slug}.ics"'
+    return response
+
+
+@login_required
+def my_bookings(request):
+    bookings = _bookings_for(request.user).filter(person=request.user)
+    return render(
+        request,
+        "workshops/my_bookings.html",
+        {
+            **_upcoming_and_past(bookings),
+            "manages_trust_bookings": _manages_trust_bookings(request.user),
+        },
+    )
+
+
+@login_required
+def trust_bookings(request):
+    context = {"refusal": None, "upcoming": [], "past": []}
+    if _manages_trust_bookings(request.user):
+        bookings = _bookings_for(request.user).filter(trust_id=request.user.trust_id)
+        context.update(_upcoming_and_past(bookings))
+    else:
+        context["refusal"] = _refusal(request.user)
+    return render(request, "workshops/trust_bookings.html", context)
+
+
+@login_required
+def invitation(request, token):
+    """A stakeholder representative's personal link to book their place."""
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("workshop__theme"), token=token
+    )
+    form = ConfirmForm(_posted(request))
+    if form.is_valid():
+        try:
+            booking = services.book_with_invitation(token=token, person=request.user)
+        except errors.BookingError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _outcome(booking, request.user))
+            return redirect("workshops:booking", booking.pk)
+    own_booking = invitation.workshop.bookings.active().filter(person=request.user).first()
+    return render(
+        request,
+        "workshops/invitation.html",
+        {
+            "invitation": invitation,
+            "workshop": invitation.workshop,
+            "own_booking": own_booking,
+            "form": form,
+        },
+    )
+
+
+# Who may see which bookings -------------------------------------------------
+
+
+def _manages_trust_bookings(person):
+    """Verified people of a Trust see and manage its bookings: directors book for colleagues."""
+    return bool(person.trust_id) and services.has_verified_email(person)
+
+
+def _bookings_for(person):
+    """The bookings a person may see and change: their own, and their Trust's if they manage it.
+
+    Staff are not special here: they work in the admin.
+    """
+    visible = Q(person=person)
+    if _manages_trust_bookings(person):
+        visible |= Q(trust_id=person.trust_id)
+    return Booking.objects.filter(visible)
+
+
+def _get_booking_for_user(request, pk, **filters):
+    """The booking if the person may see it, else 404, which does not tell whether it exists."""
+    bookings = _bookings_for(request.user).select_related(
+        "workshop", "person", "booked_by", "trust", "stakeholder_body"
+    )
+    return get_object_or_404(bookings.filter(**filters), pk=pk)
+
+
+# Helpers of the pages ------------------------------------------------------
+
+
+def _posted(request):
+    """The form data: the POST, even an empty one, which ``request.POST or None`` drops."""
+    return request.POST if request.method == "POST" else None
+
+
+def _with_places_taken(workshops):
+    return workshops.annotate(
+        places_taken=Count("bookings", filter=Q(bookings__status__in=PLACE_HOLDING_STATUSES))
+    )
+
+
+def _places_left(workshop):
+    return max(workshop.capacity - workshop.places_taken, 0)
+
+
+def _refusal(person, workshop=None):
+    """Why the person cannot book (at this workshop), in the service's words, or None."""
+    try:
+        services.check_may_book_for_trust(person)
+    except errors.BookingError as refusal:
+        return refusal
+    if workshop is not None and not workshop.is_open_for_booking:
+        return errors.BookingNotOpen.for_workshop(workshop, timezone.localdate())
+    return None
+
+
+def _needs_profile(refusal):
+    """Whether the way past a refusal starts on the profile page (affiliation, e-mail address)."""
+    return isinstance(refusal, errors.NotAffiliated | errors.NotVerified)
+
+
+def _booking_panel(person, workshop):
+    """What a signed-in person sees about booking this workshop, in a constant number of queries."""
+    own_booking = workshop.bookings.active().filter(person=person).select_related("person").first()
+    if own_booking:
+        Booking.set_waiting_positions([own_booking])
+    refusal = _refusal(person, workshop)
+    panel = {
+        "places_left": _places_left(workshop),
+        "own_booking": own_booking,
+        "refusal": refusal,
+        "refusal_needs_profile": _needs_profile(refusal),
+    }
+    if _manages_trust_bookings(person):
+        panel["trust_places"] = _trust_places(person.trust_id, workshop)
+    elif person.stakeholder_body_id and not own_booking:
+        panel["invitation"] = workshop.invitations.filter(person=person).first()
+    return panel
+
+
+def _trust_places(trust_id, workshop):
+    """The Trust's bookings at the workshop by functional area, and how many places are free."""
+    bookings = list(
+        workshop.bookings.active()
+        .filter(trust_id=trust_id)
+        .select_related("person")
+        .order_by("requested_at", "pk")
+    )
+    Booking.set_waiting_positions(bookings)
+    holders = [booking for booking in bookings if booking.holds_a_place]
+    return {
+        "areas": [
+            {"label": label, "bookings": [b for b in holders if b.functional_area == value]}
+            for value, label in FunctionalArea.choices
+        ],
+        "waiting": [booking for booking in bookings if booking.status == BookingStatus.WAITING],
+        "free": max(workshop.places_per_trust - len(holders), 0),
+    }
+
+
+def _upcoming_and_past(bookings):
+    bookings = list(
+        bookings.select_related(
+            "workshop", "person", "booked_by", "trust", "stakeholder_body"
+        ).order_by("workshop__date", "workshop__start_time", "requested_at", "pk")
+    )
+    Booking.set_waiting_positions(bookings)
+    today = timezone.localdate()
+    return {
+        "upcoming": [booking for booking in bookings if booking.workshop.date >= today],
+        "past": [booking for booking in reversed(bookings) if booking.workshop.date < today],
+    }
+
+
+def _booking_context(request, booking):
+    return {
+        "booking": booking,
+        "is_attendee": booking.person_id == request.user.pk,
+        "is_upcoming": booking.workshop.date >= timezone.localdate(),
+    }
+
+
+def _book(booker, workshop, form):
+    """Book the place the form asks for, all or nothing: a refusal leaves no new account behind."""
+    with transaction.atomic():
+        if form.for_colleague:
+            person, new_account = find_or_create_colleague(booker=booker, **form.colleague())
+        else:
+            person, new_account = booker, False
+        booking = services.book_place(
+            workshop=workshop,
+            person=person,
+            booked_by=booker,
+            functional_area=form.cleaned_data["functional_area"] or None,
+        )
+    return booking, new_account
+
+
+def _is_repeat(existing, booker, form):
+    """Whether the form asked for this existing booking (a double submit) and may see it."""
+    asked_for = form.cleaned_data["email"] if form.for_colleague else booker.email
+    return (
+        existing.person.email.lower() == asked_for.lower()
+        and _bookings_for(booker).filter(pk=existing.pk).exists()
+    )
+
+
+def _outcome(booking, viewer, new_account=False):
+    """What a new booking came to: a confirmed place, the waiting list, or awaiting approval."""
+    mine = booking.person_id == viewer.pk
+    workshop = f"“{booking.workshop.title}” on {formats.date_format(booking.workshop.date)}"
+    if booking.status == BookingStatus.WAITING:
+        who = "you are" if mine else f"{booking.person} is"
+        text = (
+            f"The workshop {workshop} is full, so {who} on the waiting list at position "
+            f"{booking.waiting_position()}. If a place comes up, it will be offered here."
+        )
+    elif booking.status == BookingStatus.AWAITING_APPROVAL:
+        who = "Your place" if mine else f"{booking.person}'s place"
+        text = (
+            f"{who} at {workshop} is awaiting approval: this workshop is for directors, so the "
+            "programme operations manager confirms other places."
+        )
+    else:
+        who = "You have" if mine else f"{booking.person} has"
+        text = f"{who} a confirmed place at {workshop}."
+    return text + _set_up_note(booking.person, new_account)
+
+
+def _set_up_note(person, new_account):
+    if not new_account:
+        return ""
+    return f" We have e-mailed {person.email} a link to set up their account."
+
+
+def _answer_offer(request, pk, answer, done):
+    booking = _get_booking_for_user(request, pk)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            booking = answer(booking=booking)
+        except errors.BookingError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request, f"The offer of a place at {booking.workshop.title} is {done}."
+            )
+            return redirect("workshops:booking", booking.pk)
+    return render(request, "workshops/offer.html", {"booking": booking, "form": form})
