@@ -1222,3 +1222,12 @@ def test_a_used_invitation_links_to_the_booking(client, invitation, stakeholder)
 
     assert "View your booking" in page
     assert "Book my place</button>" not in page
+
+
+def test_cancelling_a_past_workshops_booking_says_why_and_changes_nothing(client, director_a):
+    booking = BookingFactory(person=director_a, workshop__date=datetime.date(2022, 2, 28))
+    client.force_login(director_a)
+    response = client.post(reverse("workshops:cancel", args=[booking.pk]), follow=True)
+    assert "already taken place" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED

@@ -120,8 +120,12 @@ def cancel(request, pk):
     """GET asks "are you sure?"; only the POST cancels, and the place goes to the waiting list."""
     booking = _get_booking_for_user(request, pk)
     if request.method == "POST":
-        booking = services.cancel_booking(booking=booking)
-        messages.success(request, f"The booking for {booking.person} is cancelled.")
+        try:
+            booking = services.cancel_booking(booking=booking)
+        except errors.BookingError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, f"The booking for {booking.person} is cancelled.")
         return redirect("workshops:booking", booking.pk)
     return render(request, "workshops/cancel.html", _booking_context(request, booking))
 
