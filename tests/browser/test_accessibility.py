@@ -1,0 +1,198 @@
+"""Every page, in each state a person meets it, passes axe-core in headless Chromium.
+
+The forms are also checked after a failed submission, since the error summary
+and error messages are where accessibility most often breaks.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from collaborative.models import User
+from workshops.models import Workshop
+from workshops.services import book_place
+
+pytestmark = pytest.mark.browser
+
+AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# best-practice stays in: the NHS.UK design system's markup passes its rules as it is.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    }
+}
+PAST_WORKSHOP_WITH_AGENDA = "2020-03-05-strategic-workforce-planning-in-mental-health-settings"
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    return page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]
+
+
+def describe(violations):
+    """Each violation with the elements that fail it, enough to find and fix them."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']} "
+            f"<{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    at {json.dumps(node['target'])}: {node['html']}")
+            if node.get("failureSummary"):
+                lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+def go(page, path, status=200):
+    response = page.goto(path)
+    assert response.status == status, f"{path} answered {response.status}, not {status}"
+
+
+def submit_and_see_errors(page, button):
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+
+
+def open_workshop():
+    return Workshop.objects.public().upcoming().get(status=Workshop.Status.OPEN)
+
+
+def contact_with_errors(page):
+    go(page, reverse("contact"))
+    submit_and_see_errors(page, "Send message")
+
+
+def sign_in_failed(page):
+    go(page, reverse("account_login"))
+    page.get_by_label("E-mail address").fill("demo.nursing@slam.nhs.uk")
+    page.get_by_label("Password", exact=True).fill("not-the-password")
+    submit_and_see_errors(page, "Sign in")
+
+
+def create_account_with_errors(page):
+    go(page, reverse("account_signup"))
+    submit_and_see_errors(page, "Create account")
+
+
+def member_trusts_found(page):
+    go(page, reverse("trusts:list") + "?q=London")
+    expect(page.get_by_text("South London and Maudsley NHS Foundation Trust")).to_be_visible()
+
+
+def member_trusts_not_found(page):
+    go(page, reverse("trusts:list") + "?q=Atlantis")
+    expect(page.get_by_text("South London and Maudsley NHS Foundation Trust")).to_have_count(0)
+
+
+PUBLIC_PAGES = {
+    "home": lambda page: go(page, reverse("home")),
+    "founding-trusts": lambda page: go(page, reverse("trusts:founding")),
+    "member-trusts": lambda page: go(page, reverse("trusts:list")),
+    "member-trusts-search-found": member_trusts_found,
+    "member-trusts-search-not-found": member_trusts_not_found,
+    "workshop-programme": lambda page: go(page, reverse("workshops:programme")),
+    "resources-library": lambda page: go(page, reverse("resources:library")),
+    "past-workshop-with-agenda": lambda page: go(
+        page, reverse("workshops:detail", args=[PAST_WORKSHOP_WITH_AGENDA])
+    ),
+    "open-workshop": lambda page: go(page, open_workshop().get_absolute_url()),
+    "contact": lambda page: go(page, reverse("contact")),
+    "contact-with-errors": contact_with_errors,
+    "sign-in": lambda page: go(page, reverse("account_login")),
+    "sign-in-failed": sign_in_failed,
+    "create-account": lambda page: go(page, reverse("account_signup")),
+    "create-account-with-errors": create_account_with_errors,
+    "password-reset": lambda page: go(page, reverse("account_reset_password")),
+    "page-not-found": lambda page: go(page, "/no-such-page/", status=404),
+}
+
+
+def book_for_yourself(person):
+    """A confirmed place for the signed-in person, so that their booking pages list one."""
+    return book_place(workshop=open_workshop(), person=person, booked_by=person)
+
+
+def open_workshop_page(page, person):
+    go(page, open_workshop().get_absolute_url())
+
+
+def book_page(page, person):
+    go(page, reverse("workshops:book", args=[open_workshop().slug]))
+
+
+def book_for_a_colleague_with_errors(page, person):
+    book_page(page, person)
+    page.get_by_role("radio", name="A colleague at my Trust").check()
+    submit_and_see_errors(page, "Book a place")
+
+
+def booking_page(page, person):
+    go(page, reverse("workshops:booking", args=[book_for_yourself(person).pk]))
+
+
+def cancel_booking_page(page, person):
+    go(page, reverse("workshops:cancel", args=[book_for_yourself(person).pk]))
+
+
+def change_attendee_page(page, person):
+    go(page, reverse("workshops:change_attendee", args=[book_for_yourself(person).pk]))
+
+
+def my_bookings(page, person):
+    book_for_yourself(person)
+    go(page, reverse("workshops:my_bookings"))
+
+
+def my_trust_bookings(page, person):
+    book_for_yourself(person)
+    go(page, reverse("workshops:trust_bookings"))
+
+
+def profile_page(page, person):
+    go(page, reverse("profile"))
+
+
+def profile_with_errors(page, person):
+    profile_page(page, person)
+    page.get_by_label("Full name").clear()
+    submit_and_see_errors(page, "Save your details")
+
+
+SIGNED_IN_PAGES = {
+    "open-workshop-with-booking-panel": open_workshop_page,
+    "book": book_page,
+    "book-for-a-colleague-with-errors": book_for_a_colleague_with_errors,
+    "booking": booking_page,
+    "cancel-booking": cancel_booking_page,
+    "change-attendee": change_attendee_page,
+    "my-bookings": my_bookings,
+    "my-trust-bookings": my_trust_bookings,
+    "profile": profile_page,
+    "profile-with-errors": profile_with_errors,
+}
+
+
+def assert_no_violations(page):
+    if violations := axe_violations(page):
+        pytest.fail(f"axe-core found on {page.url}:\n{describe(violations)}", pytrace=False)
+
+
+@pytest.mark.parametrize("visit", PUBLIC_PAGES.values(), ids=PUBLIC_PAGES.keys())
+def test_public_page_has_no_accessibility_violations(page, demo_data, visit):
+    visit(page)
+
+    assert_no_violations(page)
+
+
+@pytest.mark.parametrize("visit", SIGNED_IN_PAGES.values(), ids=SIGNED_IN_PAGES.keys())
+def test_signed_in_page_has_no_accessibility_violations(page, demo_data, sign_in, director, visit):
+    sign_in(page, director)
+    visit(page, User.objects.get(email=director.email))
+
+    assert_no_violations(page)
