@@ -8,6 +8,7 @@ NAVIGATION = (
     ("trusts:founding", "Founding Trusts and steering group", ()),
     ("trusts:list", "Member Trusts", ()),
     ("workshops:programme", "Workshops", ("workshops:",)),
+    ("resources:library", "Resources", ("resources:",)),
     ("contact", "Contact", ("contact_sent",)),
 )
 

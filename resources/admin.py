@@ -1,10 +1,15 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
+from resources.forms import ResourceForm
 from resources.models import Resource
+from resources.tasks import extract_resource_text
 
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    form = ResourceForm
     list_display = [
         "title",
         "kind",
@@ -20,3 +25,48 @@ class ResourceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["workshop"]
     filter_horizontal = ["themes"]
     date_hierarchy = "published_on"
+    readonly_fields = ["file_details", "text_for_search"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "summary", "published_on"]}),
+        ("Where it comes from", {"fields": ["author_organisation", "themes", "workshop"]}),
+        (
+            "The document",
+            {
+                "description": "Give a file or an external link, or mark a presentation's "
+                "slides as not available.",
+                "fields": [
+                    "file",
+                    "file_details",
+                    "text_for_search",
+                    "url",
+                    "slides_not_available",
+                ],
+            },
+        ),
+        (None, {"fields": ["is_published"]}),
+    ]
+
+    @admin.display(description="File type and size")
+    def file_details(self, resource):
+        """Links the download page: the admin's own file link points into MEDIA_URL, which
+        the portal does not serve."""
+        if not resource.file:
+            return "No file"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("resources:download", args=[resource.slug]),
+            resource.file_description,
+        )
+
+    @admin.display(description="Text read for search")
+    def text_for_search(self, resource):
+        if not resource.file:
+            return "No file"
+        if not resource.body_text:
+            return "None: the text is read a few moments after an upload, and a scan has none"
+        return f"{len(resource.body_text.split()):,} words"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "file" in form.changed_data:
+            extract_resource_text.delay_on_commit(obj.pk)

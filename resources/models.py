@@ -1,10 +1,30 @@
-from django.db import models
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import connections, models
+from django.urls import reverse
 from django.utils import timezone
+
+# Title weighs most, then the summary and who wrote it, then the file's own text.
+SEARCH_CONFIG = "english"
+SEARCH_DOCUMENT = (
+    SearchVector("title", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("summary", "author_organisation", weight="B", config=SEARCH_CONFIG)
+    + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
+)
 
 
 class ResourceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True, published_on__lte=timezone.localdate())
+
+    def update_search_vector(self):
+        """Recompute the stored search vector of these resources, in one UPDATE.
+
+        Only PostgreSQL has full-text search; elsewhere the column stays empty
+        and the library falls back to a plain scan.
+        """
+        if connections[self.db].vendor != "postgresql":
+            return 0
+        return self.update(search_vector=SEARCH_DOCUMENT)
 
 
 class Resource(models.Model):
@@ -17,12 +37,24 @@ class Resource(models.Model):
         GUIDANCE = "guidance", "Guidance"
         LINK = "link", "Link"
 
+    class FileType(models.TextChoices):
+        """The kinds of file the library takes, as told from their content."""
+
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word document"
+        PPTX = "pptx", "PowerPoint presentation"
+
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.TextField()
     kind = models.CharField(max_length=20, choices=Kind)
     published_on = models.DateField()
-    author_organisation = models.CharField("authoring organisation", max_length=200)
+    author_organisation = models.CharField(
+        "authoring organisation",
+        max_length=200,
+        blank=True,
+        help_text="Leave blank only if it was not recorded.",
+    )
     themes = models.ManyToManyField("workshops.Theme", blank=True, related_name="resources")
     workshop = models.ForeignKey(
         "workshops.Workshop",
@@ -32,8 +64,28 @@ class Resource(models.Model):
         related_name="resources",
         help_text="The workshop this came from, if any.",
     )
-    file = models.FileField(upload_to="resources/%Y/", blank=True)
+    file = models.FileField(
+        upload_to="resources/%Y/",
+        blank=True,
+        help_text="A PDF, Word (.docx) or PowerPoint (.pptx) file.",
+    )
+    file_type = models.CharField(max_length=4, choices=FileType, blank=True, editable=False)
+    file_size = models.PositiveBigIntegerField(
+        "file size in bytes", null=True, blank=True, editable=False
+    )
     url = models.URLField("external link", blank=True, max_length=500)
+    slides_not_available = models.BooleanField(
+        default=False,
+        help_text="For a presentation whose slides the Collaborative does not hold: "
+        "its page says so instead of offering a file or a link.",
+    )
+    body_text = models.TextField(
+        "text of the file",
+        blank=True,
+        editable=False,
+        help_text="Read from the file after each upload, so that search finds what it says.",
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
     is_published = models.BooleanField("published", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -42,13 +94,74 @@ class Resource(models.Model):
 
     class Meta:
         ordering = ["-published_on", "title"]
+        # The GIN index on search_vector is PostgreSQL-only, so migration 0002 makes it there.
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(file="") | models.Q(url=""),
                 name="resource_file_or_link_not_both",
                 violation_error_message="Give a file or an external link, not both.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(slides_not_available=False)
+                | models.Q(kind="presentation", file="", url=""),
+                name="resource_slides_not_available_only_without_file_or_link",
+                violation_error_message="Only a presentation with no file and no link can be "
+                "marked as slides not available.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(file="", file_type="", file_size__isnull=True)
+                | (
+                    ~models.Q(file="") & ~models.Q(file_type="") & models.Q(file_size__isnull=False)
+                ),
+                name="resource_file_type_and_size_go_with_the_file",
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The file's text joins the vector when the extraction task has read it.
+        Resource.objects.filter(pk=self.pk).update_search_vector()
+
+    def get_absolute_url(self):
+        return reverse("resources:detail", args=[self.slug])
+
+    @property
+    def is_public(self):
+        """What ``Resource.objects.published()`` says, for one resource already loaded."""
+        return self.is_published and self.published_on <= timezone.localdate()
+
+    @property
+    def file_description(self):
+        """The file's type and size as people read them, e.g. "PDF, 312 KB"."""
+        return f"{self.get_file_type_display()}, {readable_size(self.file_size)}"
+
+    @property
+    def download_filename(self):
+        return f"{self.slug}.{self.file_type}"
+
+    @property
+    def content_type(self):
+        return FILE_CONTENT_TYPES[self.file_type]
+
+
+FILE_CONTENT_TYPES = {
+    Resource.FileType.PDF: "application/pdf",
+    Resource.FileType.DOCX: (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ),
+    Resource.FileType.PPTX: (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    ),
+}
+
+
+def readable_size(size):
+    """Bytes in the units a download link shows: 800 bytes, 312 KB, 2.4 MB."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"

@@ -9,7 +9,7 @@ person's to see, so that other Trusts' bookings cannot even be told to exist.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from collaborative.models import FunctionalArea
 from collaborative.services import find_or_create_colleague
+from resources.models import Resource
 from workshops import errors, services
 from workshops.calendar import booking_calendar
 from workshops.forms import BookingForm, ChangeAttendeeForm, ConfirmForm
@@ -36,7 +37,16 @@ def detail(request, slug):
     """A published workshop. Staff may also preview a draft, which visitors cannot see."""
     workshops = Workshop.objects.all() if request.user.is_staff else Workshop.objects.public()
     workshop = get_object_or_404(
-        _with_places_taken(workshops).select_related("theme").prefetch_related("agenda_items"),
+        _with_places_taken(workshops)
+        .select_related("theme")
+        .prefetch_related(
+            "agenda_items",
+            Prefetch(
+                "resources",
+                queryset=Resource.objects.published(),
+                to_attr="published_resources",
+            ),
+        ),
         slug=slug,
     )
     context = {"workshop": workshop}
