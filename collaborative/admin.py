@@ -1,8 +1,14 @@
-from django.contrib import admin
+from functools import partial
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import transaction
+from django.urls import path
 
-from collaborative.models import ContactMessage, User
+from collaborative import mail
+from collaborative.models import ContactMessage, OutgoingEmail, User
+from workshops.admin.messaging import invitation_progress
 
 
 class PersonChangeForm(UserChangeForm):
@@ -87,3 +93,52 @@ class ContactMessageAdmin(admin.ModelAdmin):
         "notified_at",
     ]
     date_hierarchy = "received_at"
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox: every e-mail the portal has sent or still owes, to check and send again."""
+
+    list_display = ["kind", "recipient", "workshop", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["state", "kind", ("workshop", admin.RelatedOnlyFieldListFilter), "created_at"]
+    list_select_related = ["recipient", "workshop"]
+    search_fields = ["recipient__email", "recipient__full_name", "key"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "kind",
+        "key",
+        "recipient",
+        "workshop",
+        "booking",
+        "context",
+        "state",
+        "attempts",
+        "last_error",
+        "created_at",
+        "last_attempt_at",
+        "sent_at",
+    ]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        progress = self.admin_site.admin_view(invitation_progress)
+        return [
+            path(
+                "invitations/<int:workshop_id>/",
+                progress,
+                name="collaborative_outgoingemail_invitations",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(
+        description="Send the unsent ones again, with fresh attempts", permissions=["change"]
+    )
+    def send_again(self, request, queryset):
+        ids = list(queryset.unsent().values_list("pk", flat=True))
+        OutgoingEmail.objects.filter(pk__in=ids).update(attempts=0)
+        transaction.on_commit(partial(mail.schedule, ids))
+        self.message_user(request, f"{len(ids)} e-mail(s) queued to be sent.", messages.SUCCESS)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import reverse
 
+from workshops.agenda import is_steering_member
+
 # The header's navigation: URL name, label, and the other pages that belong to
 # the same section (a view name, or a namespace prefix such as "workshops:").
 NAVIGATION = (
@@ -8,6 +10,7 @@ NAVIGATION = (
     ("trusts:founding", "Founding Trusts and steering group", ()),
     ("trusts:list", "Member Trusts", ()),
     ("workshops:programme", "Workshops", ("workshops:",)),
+    ("news", "News and events", ()),
     ("resources:library", "Resources", ("resources:",)),
     ("contact", "Contact", ("contact_sent",)),
 )
@@ -29,4 +32,6 @@ def portal(request):
     return {
         "programme_operations_email": settings.PROGRAMME_OPERATIONS_EMAIL,
         "navigation": navigation,
+        # Only people whose flag is set cost a query: the rest cannot be on the steering group.
+        "on_steering_group": hasattr(request, "user") and is_steering_member(request.user),
     }

@@ -146,3 +146,15 @@ class AffiliationRequestForm(forms.Form):
         if len(chosen) > 1:
             raise forms.ValidationError("Choose a Trust or a stakeholder body, not both")
         return data
+
+
+class CalendarFeedForm(forms.Form):
+    """The profile's buttons for the personal calendar feed."""
+
+    action = forms.ChoiceField(
+        choices=[
+            ("create", "Create my calendar address"),
+            ("replace", "Replace my calendar address"),
+            ("revoke", "Turn off my calendar address"),
+        ]
+    )

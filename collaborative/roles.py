@@ -1,7 +1,8 @@
 """The programme operations manager's role: one group with exactly what the role needs.
 
 The permissions are declared here and synced after every ``migrate``, so a
-model added later is covered without another hand-written migration.
+model added later is covered without another hand-written migration, and a
+permission taken out of the role here is taken from the group too.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -10,9 +11,34 @@ PROGRAMME_OPERATIONS_GROUP = "Programme operations"
 PROGRAMME_OPERATIONS_APPS = ("collaborative", "trusts", "workshops", "resources")
 ACTIONS = ("add", "change", "delete", "view")
 
+# Every action on the portal's own models except these, each of which is either done
+# another way or would destroy a record the Collaborative keeps.
+WITHHELD_PERMISSIONS = {
+    # A person who leaves is made inactive: their bookings and history stay.
+    "collaborative.delete_user",
+    # Messages come through the contact form; answered ones may be deleted.
+    "collaborative.add_contactmessage",
+    # The outbox is the record that each e-mail went once: a row made by hand would
+    # send an e-mail outside the rules, and a deleted one would let its event send again.
+    "collaborative.add_outgoingemail",
+    "collaborative.delete_outgoingemail",
+    # A Trust that merges or is renamed names its successor; a Trust that leaves
+    # becomes inactive. Past workshops keep showing it, and decisions stay recorded.
+    "trusts.delete_trust",
+    "trusts.delete_membership",
+    "trusts.delete_affiliationrequest",
+    # A booking is cancelled, never deleted: cancelling tells the person and offers the
+    # place to the waiting list (workshops.services.cancel_booking).
+    "workshops.delete_booking",
+    # A workshop's history is written by the rules that change it, never by hand.
+    "workshops.add_workshopchange",
+    "workshops.change_workshopchange",
+    "workshops.delete_workshopchange",
+}
+
 
 def sync_programme_operations_group(apps=None, **kwargs):
-    """Create the group if missing and give it every action on the portal's own models."""
+    """Create the group if missing and give it the role's permissions, and only those."""
     if apps is None:
         from django.apps import apps
     Group = apps.get_model("auth", "Group")
@@ -23,9 +49,14 @@ def sync_programme_operations_group(apps=None, **kwargs):
         app_config.models_module = getattr(app_config, "models_module", None) or True
         create_permissions(app_config, apps=apps, verbosity=0)
     group, _ = Group.objects.get_or_create(name=PROGRAMME_OPERATIONS_GROUP)
-    wanted = Permission.objects.filter(
+    permissions = Permission.objects.filter(
         content_type__app_label__in=PROGRAMME_OPERATIONS_APPS,
         codename__regex=rf"^({'|'.join(ACTIONS)})_",
-    )
-    group.permissions.add(*wanted)
+    ).select_related("content_type")
+    wanted = [
+        permission
+        for permission in permissions
+        if f"{permission.content_type.app_label}.{permission.codename}" not in WITHHELD_PERMISSIONS
+    ]
+    group.permissions.set(wanted)
     return group

@@ -1,16 +1,12 @@
-"""Colleague accounts: a Trust director books a place for someone who may have no account yet."""
+"""People's accounts: colleagues a Trust director books for, and personal calendar feeds."""
 
-from functools import partial
+import secrets
 
-from allauth.account.adapter import get_adapter
-from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 
-from collaborative.models import User
+from collaborative import mail
+from collaborative.models import OutgoingEmail, User
 from trusts.models import EmailDomain
 from workshops import errors
 from workshops.services import check_may_book_for_trust
@@ -28,8 +24,9 @@ def find_or_create_colleague(*, booker, email, full_name, job_title, functional_
     Returns ``(person, created)``. A new account is created only for an address
     on one of the Trust's e-mail domains: the domain is what shows the person
     works there. It has no password; the set-up e-mail (allauth's password
-    reset link) goes once the caller's transaction commits, so a booking
-    refused later in the same transaction leaves neither account nor e-mail.
+    reset link) is recorded in the outbox and goes once the caller's
+    transaction commits, so a booking refused later in the same transaction
+    leaves neither account nor e-mail.
     Existing accounts keep their own name and job title.
     """
     check_may_book_for_trust(booker)
@@ -53,9 +50,15 @@ def find_or_create_colleague(*, booker, email, full_name, job_title, functional_
             # Someone created the account a moment ago: use theirs.
             person = User.objects.get(email__iexact=email)
         else:
-            transaction.on_commit(
-                partial(send_account_setup_email, person_id=person.pk, booker_id=booker.pk),
-                robust=True,
+            mail.record(
+                [
+                    OutgoingEmail(
+                        kind=OutgoingEmail.Kind.COLLEAGUE_ACCOUNT,
+                        key=f"colleague-account:p{person.pk}",
+                        recipient=person,
+                        context={"booker_id": booker.pk},
+                    )
+                ]
             )
             return person, True
     if person.trust_id != booker.trust_id:
@@ -68,20 +71,14 @@ def find_or_create_colleague(*, booker, email, full_name, job_title, functional_
     return person, False
 
 
-def send_account_setup_email(*, person_id, booker_id):
-    """E-mail a new colleague allauth's password-reset link, which sets their first password."""
-    person = User.objects.get(pk=person_id)
-    booker = User.objects.select_related("trust").get(pk=booker_id)
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(person),
-            "key": default_token_generator.make_token(person),
-        },
-    )
-    adapter = get_adapter()
-    adapter.render_mail(
-        "workshops/email/colleague_account",
-        person.email,
-        {"person": person, "booker": booker, "setup_url": f"{settings.PORTAL_BASE_URL}{path}"},
-    ).send()
+def issue_calendar_token(person):
+    """Give the person a new calendar feed address; any old one stops working."""
+    person.calendar_token = secrets.token_urlsafe(32)
+    person.save(update_fields=["calendar_token"])
+    return person.calendar_token
+
+
+def revoke_calendar_token(person):
+    """Stop the person's calendar feed: its address answers 404 from now on."""
+    person.calendar_token = None
+    person.save(update_fields=["calendar_token"])

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -242,12 +243,41 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
+# Redis hands a task whose worker died (SIGKILL, a lost machine) to another worker once
+# it has been out this long. Retries and countdowns stay well under it (see README).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
+# What beat enqueues, and when (Europe/London). Every task is safe to repeat: the
+# outbox's unique keys decide what is sent, so a late or doubled run sends nothing twice.
 CELERY_BEAT_SCHEDULE = {
+    # Offers past their deadline end, and the place goes to the next person waiting.
     "expire-waiting-list-offers": {
         "task": "workshops.tasks.expire_waiting_list_offers",
         "schedule": 300.0,  # seconds: an offer ends at most five minutes late
     },
+    # Reminders WORKSHOP_REMINDER_DAYS before each workshop, in working hours; the
+    # hourly runs after the first find nothing new to send.
+    "send-workshop-reminders": {
+        "task": "workshops.tasks.send_reminders",
+        "schedule": crontab(minute=0, hour="8-18"),
+    },
+    # The sweep: messages left unsent MESSAGE_RETRY_AFTER_MINUTES (a lost task, a
+    # worker killed mid-send, an SMTP outage past the task's retries) are sent again.
+    "retry-unsent-messages": {
+        "task": "collaborative.tasks.retry_unsent_messages",
+        "schedule": 300.0,
+    },
 }
+
+# Messages (collaborative.mail). Reminders go this many days before a workshop.
+WORKSHOP_REMINDER_DAYS = tuple(int(days) for days in env_list("WORKSHOP_REMINDER_DAYS", "7,1"))
+# E-mails sent by one task over one SMTP connection.
+MESSAGE_BATCH_SIZE = int(env("MESSAGE_BATCH_SIZE", "100"))
+# The sweep sends again what is still unsent this long after it was recorded or last tried...
+MESSAGE_RETRY_AFTER_MINUTES = int(env("MESSAGE_RETRY_AFTER_MINUTES", "5"))
+# ...until it has failed this many times; then it waits in the admin for a person.
+MESSAGE_MAX_ATTEMPTS = int(env("MESSAGE_MAX_ATTEMPTS", "20"))
 
 # Content Security Policy: nothing from other origins.
 SECURE_CSP = {

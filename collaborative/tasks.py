@@ -1,3 +1,5 @@
+from smtplib import SMTPException
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -5,7 +7,34 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from collaborative import mail
 from collaborative.models import ContactMessage
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+)
+def deliver_messages(ids):
+    """Send these outbox messages over one SMTP connection; safe to run again.
+
+    A worker killed mid-batch gives the task back to the broker (acks_late,
+    reject_on_worker_lost), and the messages already sent are skipped when it
+    runs again. A connection problem retries with a growing, jittered delay;
+    past the last retry the sweep (``retry_unsent_messages``) takes over.
+    """
+    return mail.deliver_batch(ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def retry_unsent_messages():
+    """Periodic: enqueue again the outbox messages left unsent for a few minutes."""
+    return mail.retry_unsent()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

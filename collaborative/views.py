@@ -1,13 +1,16 @@
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from collaborative.forms import AffiliationRequestForm, ContactForm, ProfileForm
+from collaborative import services
+from collaborative.forms import AffiliationRequestForm, CalendarFeedForm, ContactForm, ProfileForm
 from collaborative.models import FunctionalArea
 from collaborative.tasks import notify_programme_operations
 from trusts import services as trust_services
@@ -82,11 +85,39 @@ def request_affiliation(request):
     return _render_profile(request, affiliation_form=form)
 
 
+@login_required
+@require_POST
+def calendar_feed(request):
+    """Create, replace or turn off the person's calendar feed address."""
+    form = CalendarFeedForm(request.POST)
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        if action == "revoke":
+            services.revoke_calendar_token(request.user)
+            text = "Your calendar address is turned off. Calendars subscribed to it stop updating."
+        else:
+            services.issue_calendar_token(request.user)
+            text = "Your calendar address is ready. Add it to your calendar below."
+            if action == "replace":
+                text = "You have a new calendar address; the old one no longer works. " + text
+        messages.success(request, text)
+    return redirect(reverse("profile") + "#calendar")
+
+
+def _calendar_feed_urls(person):
+    """The feed's address, as https and as webcal (which opens a calendar program)."""
+    if not person.calendar_token:
+        return None
+    url = settings.PORTAL_BASE_URL + reverse("calendar_feed", args=[person.calendar_token])
+    return {"https": url, "webcal": "webcal://" + url.split("://", 1)[1]}
+
+
 def _render_profile(request, profile_form=None, affiliation_form=None):
     person = request.user
     context = {
         "profile_form": profile_form or ProfileForm(instance=person),
         "email_verified": has_verified_email(person),
+        "calendar_feed": _calendar_feed_urls(person),
     }
     if not person.affiliation:
         context["affiliation_form"] = affiliation_form or AffiliationRequestForm()

@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from resources.forms import ResourceForm
@@ -45,6 +46,22 @@ class ResourceAdmin(admin.ModelAdmin):
         ),
         (None, {"fields": ["is_published"]}),
     ]
+
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description="Publish selected resources", permissions=["change"])
+    def publish(self, request, queryset):
+        count = queryset.update(is_published=True, updated_at=timezone.now())
+        self.message_user(
+            request,
+            f"{count} resource(s) published; those dated in the future appear on their date.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Unpublish selected resources", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(is_published=False, updated_at=timezone.now())
+        self.message_user(request, f"{count} resource(s) taken off the library.", messages.SUCCESS)
 
     @admin.display(description="File type and size")
     def file_details(self, resource):

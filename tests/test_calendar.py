@@ -77,3 +77,11 @@ def test_an_in_person_workshop_gives_the_venue_and_the_organiser(director_a):
     assert str(event["location"]) == "Wellcome Collection, London"
     assert str(event["organizer"]).startswith("mailto:")
     assert calendar.walk("VTIMEZONE")[0]["tzid"] == "Europe/London"
+
+
+def test_a_new_video_link_raises_the_sequence(director_a):
+    booking = BookingFactory(person=director_a)
+    booking.workshop.video_link = "https://meet.example.org/new-room"
+    booking.workshop.save()
+    _, event = event_of(booking)
+    assert int(event["sequence"]) == 1

@@ -227,7 +227,7 @@ def test_operations_manager_runs_every_app_in_the_admin_without_being_superuser(
     assert manager.has_perms(
         [
             "collaborative.change_user",
-            "trusts.delete_trust",
+            "trusts.change_trust",
             "workshops.add_workshop",
             "workshops.change_booking",
             "resources.view_resource",

@@ -1,11 +1,27 @@
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import re_path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
+from collaborative.models import User
 from trusts import services
 from trusts.models import AffiliationRequest, EmailDomain, Membership, StakeholderBody, Trust
+from workshops.models import Booking
+
+
+def count_per_trust(queryset):
+    """A count per Trust as a subquery, so that several counts multiply no joins."""
+    counts = (
+        queryset.filter(trust=OuterRef("pk"))
+        .order_by()
+        .values("trust")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts), 0)
 
 
 class EmailDomainInline(admin.TabularInline):
@@ -18,20 +34,53 @@ class MembershipInline(admin.StackedInline):
     can_delete = False
 
 
-@admin.register(Trust)
-class TrustAdmin(admin.ModelAdmin):
-    list_display = ["name", "ods_code", "region", "membership_kind", "is_member", "people_count"]
-    list_filter = ["membership__kind", "membership__is_active", "region"]
-    search_fields = ["name", "ods_code", "email_domains__domain"]
-    autocomplete_fields = ["successor"]
-    inlines = [MembershipInline, EmailDomainInline]
+class SteeringMemberInline(admin.TabularInline):
+    """The Trust's people on the steering group; who sits on it is set on each person."""
+
+    model = User
+    fk_name = "trust"
+    verbose_name = "steering group member"
+    verbose_name_plural = "steering group members"
+    fields = readonly_fields = ["full_name", "email", "job_title", "functional_area"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
 
     def get_queryset(self, request):
+        return super().get_queryset(request).filter(is_steering_member=True)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Trust)
+class TrustAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "ods_code",
+        "region",
+        "membership_kind",
+        "is_member",
+        "people_count",
+        "upcoming_bookings",
+        "attended_count",
+    ]
+    list_filter = ["membership__kind", "membership__is_active", "region"]
+    list_select_related = ["membership"]
+    search_fields = ["name", "ods_code", "email_domains__domain"]
+    autocomplete_fields = ["successor"]
+    inlines = [MembershipInline, EmailDomainInline, SteeringMemberInline]
+
+    def get_queryset(self, request):
+        upcoming = Booking.objects.active().filter(workshop__date__gte=timezone.localdate())
         return (
             super()
             .get_queryset(request)
-            .select_related("membership")
-            .annotate(people_count=Count("people", distinct=True))
+            .annotate(
+                people_count=count_per_trust(User.objects.all()),
+                upcoming_bookings=count_per_trust(upcoming),
+                attended_count=count_per_trust(Booking.objects.filter(attended=True)),
+            )
         )
 
     @admin.display(description="Membership", ordering="membership__kind")
@@ -47,6 +96,15 @@ class TrustAdmin(admin.ModelAdmin):
     @admin.display(description="People", ordering="people_count")
     def people_count(self, trust):
         return trust.people_count
+
+    @admin.display(description="Bookings to come", ordering="upcoming_bookings")
+    def upcoming_bookings(self, trust):
+        """Places and waiting-list entries at workshops still to come."""
+        return trust.upcoming_bookings
+
+    @admin.display(description="Attendances", ordering="attended_count")
+    def attended_count(self, trust):
+        return trust.attended_count
 
 
 @admin.register(Membership)
@@ -95,7 +153,12 @@ class AffiliationRequestAdmin(admin.ModelAdmin):
     def get_urls(self):
         decide = self.admin_site.admin_view(self.decide_one)
         return [
-            path("<int:pk>/<str:decision>/", decide, name="trusts_affiliationrequest_decide"),
+            # Only the two decisions: "<pk>/change/" and the like are the admin's own pages.
+            re_path(
+                r"^(?P<pk>\d+)/(?P<decision>approve|reject)/$",
+                decide,
+                name="trusts_affiliationrequest_decide",
+            ),
             *super().get_urls(),
         ]
 
@@ -122,7 +185,7 @@ class AffiliationRequestAdmin(admin.ModelAdmin):
 
     def decide_one(self, request, pk, decision):
         affiliation_request = get_object_or_404(AffiliationRequest, pk=pk)
-        if request.method != "POST" or decision not in {"approve", "reject"}:
+        if request.method != "POST":
             return redirect("admin:trusts_affiliationrequest_changelist")
         if not self.has_change_permission(request, affiliation_request):
             return redirect("admin:index")

@@ -1,4 +1,5 @@
-"""Demonstration themes, the workshops the Collaborative held, and a programme ahead.
+"""Demonstration themes, the workshops the Collaborative held and what they agreed, a
+programme ahead, and topics put to the steering group.
 
 Dates, titles and presenters of past workshops come from the Collaborative's
 own announcements; where those say nothing about times or format, the values
@@ -6,11 +7,12 @@ here are marked as stand-ins. The programme ahead is built relative to the
 day the demo is loaded.
 """
 
-import calendar
 import datetime
 
-from collaborative.demo_data import sync
-from workshops.models import AgendaItem, Theme, Workshop
+from collaborative.demo_data import DEMO_ACCOUNTS, sync
+from collaborative.models import User
+from workshops.models import AgendaItem, Outcome, Theme, TopicProposal, TopicSupport, Workshop
+from workshops.planning import QUARTER_MONTHS, QUARTERS, default_day
 
 THEMES = (
     {
@@ -126,6 +128,7 @@ HELD_WORKSHOPS = (
         "start_time": datetime.time(10, 0),
         "end_time": datetime.time(12, 0),
         "format": Workshop.Format.VIRTUAL,
+        "kind": Workshop.Kind.VIDEOCONFERENCE,
         "description": "A videoconference on supporting the mental health and wellbeing of staff "
         "through the pandemic, what national recommendations meant for safe staffing and "
         "workforce plans, examples of support that worked, and a workforce plan for after "
@@ -140,6 +143,7 @@ HELD_WORKSHOPS = (
         "start_time": datetime.time(10, 30),
         "end_time": datetime.time(12, 30),
         "format": Workshop.Format.VIRTUAL,
+        "kind": Workshop.Kind.FORUM,
         "description": "A one-off forum agreed at the May videoconference: recognising early "
         "signs of post-traumatic stress, the scale and length of psychological support staff "
         "will need, and what the Collaborative could do to prevent harm.",
@@ -153,6 +157,7 @@ HELD_WORKSHOPS = (
         "start_time": datetime.time(10, 0),
         "end_time": datetime.time(12, 0),
         "format": Workshop.Format.VIRTUAL,
+        "kind": Workshop.Kind.VIDEOCONFERENCE,
         "description": "A videoconference with Health Education England's national mental "
         "health team on its workforce delivery plan and growth to 2024, the key workforce "
         "issues, and how COVID-19 changed the plan for staff wellbeing and services.",
@@ -224,6 +229,7 @@ HELD_WORKSHOPS = (
 # Defaults for the 2022 programme, which the Collaborative held online; the
 # announcements give no times.
 HELD_DEFAULTS = {
+    "kind": Workshop.Kind.QUARTERLY,
     "start_time": datetime.time(10, 0),
     "end_time": datetime.time(13, 0),
     "format": Workshop.Format.VIRTUAL,
@@ -319,20 +325,8 @@ FUTURE_AGENDA = (
     },
 )
 
-QUARTER_MONTHS = (2, 5, 9, 11)
 BOOKING_OPENS_BEFORE = datetime.timedelta(weeks=8)
 BOOKING_CLOSES_BEFORE = datetime.timedelta(days=3)
-
-
-def workshop_day(year, month):
-    """The quarterly workshop's day: the month's last Monday.
-
-    In May that Monday is the spring bank holiday, so the workshop moves a week
-    earlier, as it did in 2022 (23 May).
-    """
-    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
-    day = last - datetime.timedelta(days=last.weekday())
-    return day - datetime.timedelta(weeks=1) if month == 5 else day
 
 
 def quarterly_dates(after, count=4):
@@ -340,7 +334,7 @@ def quarterly_dates(after, count=4):
     dates = []
     year = after.year
     while len(dates) < count:
-        dates += [day for month in QUARTER_MONTHS if (day := workshop_day(year, month)) > after]
+        dates += [day for quarter in QUARTERS if (day := default_day(year, quarter)) > after]
         year += 1
     return dates[:count]
 
@@ -383,6 +377,7 @@ def load_held_workshops(themes):
                 "start_time": values["start_time"],
                 "end_time": values["end_time"],
                 "format": values["format"],
+                "kind": values["kind"],
                 "venue": values.get("venue", ""),
                 "status": Workshop.Status.HELD,
             },
@@ -436,7 +431,78 @@ def load_future_programme(themes, today):
             load_agenda(workshop, FUTURE_AGENDA)
 
 
+# What held workshops agreed. The May 2020 videoconference's outcome is told in the
+# Collaborative's announcement of the forum it led to.
+OUTCOMES = (
+    {
+        "workshop": "2020-05-14-covid-19-workforce-issues",
+        "summary": "Trusts compared how they were looking after the wellbeing of their staff "
+        "through the COVID-19 outbreak. Each had set up support of its own, and plenty of "
+        "resources already pointed staff to help.\n\n"
+        "The gap they saw was psychological support. Staff who went through trauma during the "
+        "outbreak are at high risk of poor mental health once the emergency is over, and some "
+        "will need specialist support for a long time.",
+        "actions": "Hold a one-off forum on what mental health providers can do across the "
+        "system to support NHS staff after the outbreak.\n"
+        "At the forum, look at recognising early signs of post-traumatic stress, how long "
+        "support will be needed, and what preventive work the Collaborative could take on.",
+        "follow_up_events": ("2020-07-02-psychological-support-for-nhs-staff",),
+    },
+)
+
+# Topics put to the steering group. The second was proposed by a member whose account
+# has since closed; the demo steering member supports it.
+TOPIC_PROPOSALS = (
+    {
+        "title": "How do we welcome and keep nurses recruited from overseas?",
+        "theme": "workforce-development",
+        "rationale": "Several Trusts are recruiting mental health nurses from abroad to fill "
+        "vacancies. Sharing how they induct, supervise and support these nurses would spare "
+        "each Trust learning the same lessons alone.",
+        "proposed_by_steering_member": True,
+        "supported_by_steering_member": False,
+    },
+    {
+        "title": "What makes preceptorship work for newly qualified mental health nurses?",
+        "theme": "workforce-development",
+        "rationale": "Too many nurses leave in their first two years after qualifying. Trusts "
+        "with strong preceptorship keep more of them, and the others want to know how.",
+        "proposed_by_steering_member": False,
+        "supported_by_steering_member": True,
+    },
+)
+
+
+def load_outcomes():
+    for row in OUTCOMES:
+        outcome = sync(
+            Outcome,
+            {"workshop": Workshop.objects.get(slug=row["workshop"])},
+            {"summary": row["summary"], "actions": row["actions"]},
+        )
+        outcome.follow_up_events.add(*Workshop.objects.filter(slug__in=row["follow_up_events"]))
+
+
 def load(today):
     themes = load_themes()
     load_held_workshops(themes)
+    load_outcomes()
     load_future_programme(themes, today)
+
+
+def load_steering_group():
+    """Topic proposals of the demo steering member; run after the demo accounts are loaded."""
+    email = next(account.email for account in DEMO_ACCOUNTS if account.is_steering_member)
+    member = User.objects.steering_group().get(email=email)
+    for row in TOPIC_PROPOSALS:
+        proposal = sync(
+            TopicProposal,
+            {"title": row["title"]},
+            {
+                "theme": Theme.objects.get(slug=row["theme"]),
+                "rationale": row["rationale"],
+                "proposed_by": member if row["proposed_by_steering_member"] else None,
+            },
+        )
+        if row["supported_by_steering_member"]:
+            sync(TopicSupport, {"proposal": proposal, "person": member})

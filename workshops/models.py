@@ -60,6 +60,11 @@ class Workshop(models.Model):
         VIRTUAL = "virtual", "Virtual (video link)"
         IN_PERSON = "in_person", "In person"
 
+    class Kind(models.TextChoices):
+        QUARTERLY = "quarterly", "Quarterly workshop"
+        FORUM = "forum", "Forum"
+        VIDEOCONFERENCE = "videoconference", "Videoconference"
+
     title = models.CharField(
         max_length=250, help_text="The question the workshop explores, as it will be published."
     )
@@ -68,7 +73,7 @@ class Workshop(models.Model):
         unique=True,
         validators=[
             RegexValidator(
-                r"^(bookings|invitations)$",
+                r"^(bookings|invitations|steering)$",
                 inverse_match=True,
                 message="This address is taken by the portal's own pages; choose another.",
             )
@@ -76,6 +81,13 @@ class Workshop(models.Model):
     )
     theme = models.ForeignKey(
         Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="workshops"
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind,
+        default=Kind.QUARTERLY,
+        help_text="Quarterly workshops make the year's programme of four; a forum or a "
+        "videoconference is an extra event, booked under the same rules.",
     )
     description = models.TextField(blank=True)
     date = models.DateField()
@@ -120,7 +132,16 @@ class Workshop(models.Model):
     objects = WorkshopQuerySet.as_manager()
 
     # Fields that calendar entries carry: a change to any of them is a new SEQUENCE.
-    CALENDAR_FIELDS = ("title", "date", "start_time", "end_time", "format", "venue", "status")
+    CALENDAR_FIELDS = (
+        "title",
+        "date",
+        "start_time",
+        "end_time",
+        "format",
+        "venue",
+        "video_link",
+        "status",
+    )
 
     class Meta:
         ordering = ["date", "start_time"]
@@ -199,6 +220,19 @@ class Workshop(models.Model):
     def is_virtual(self):
         return self.format == self.Format.VIRTUAL
 
+    @property
+    def has_taken_place(self):
+        """Held, or its day is past and it was neither a draft nor cancelled."""
+        return self.status == self.Status.HELD or (
+            self.date < timezone.localdate()
+            and self.status not in (self.Status.DRAFT, self.Status.CANCELLED)
+        )
+
+    @property
+    def quarter(self):
+        """The quarter of the year it falls in: the February workshop is the first."""
+        return (self.date.month - 1) // 3 + 1
+
 
 class AgendaItem(models.Model):
     """One session of a workshop's agenda."""
@@ -209,7 +243,11 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=250)
     description = models.TextField(blank=True)
     speakers = models.CharField(
-        max_length=300, blank=True, help_text="Names and roles, e.g. Dr Jacqui Dyer, Chair."
+        max_length=500,
+        blank=True,
+        help_text="Each speaker as name, role, organisation (role and organisation if known), "
+        "speakers separated by semicolons, e.g. Dr A Patel, Director of Nursing, Mersey Care; "
+        "Sam Jones.",
     )
     presenting_organisation = models.CharField(max_length=200, blank=True)
 
@@ -218,11 +256,35 @@ class AgendaItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["workshop", "order"], name="agenda_item_order_unique_per_workshop"
-            )
+            ),
+            # Each item runs until the next one starts, so two cannot start together.
+            models.UniqueConstraint(
+                fields=["workshop", "start_time"],
+                condition=models.Q(start_time__isnull=False),
+                name="agenda_item_start_time_unique_per_workshop",
+                violation_error_message="Another item of this agenda starts at the same time.",
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def speaker_list(self):
+        """The speakers as (name, role, organisation); role and organisation may be blank.
+
+        A role may itself hold commas ("Director of Nursing, Quality and Safety"): the
+        first part is the name, and with three parts or more the last is the organisation.
+        """
+        speakers = []
+        for entry in self.speakers.split(";"):
+            parts = [part.strip() for part in entry.split(",") if part.strip()]
+            if not parts:
+                continue
+            name, rest = parts[0], parts[1:]
+            organisation = rest.pop() if len(rest) >= 2 else ""
+            speakers.append((name, ", ".join(rest), organisation))
+        return speakers
 
 
 class BookingStatus(models.TextChoices):
@@ -303,6 +365,12 @@ class Booking(models.Model):
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=20, choices=CancellationReason, blank=True)
+    attended = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Whether the person came: unknown until the operations manager records it "
+        "for a confirmed place at a workshop that has taken place.",
+    )
 
     objects = BookingQuerySet.as_manager()
 
@@ -346,6 +414,12 @@ class Booking(models.Model):
                 condition=~models.Q(status=BookingStatus.CANCELLED)
                 | models.Q(cancelled_at__isnull=False),
                 name="booking_cancellation_has_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attended__isnull=True)
+                | models.Q(status=BookingStatus.CONFIRMED),
+                name="booking_attendance_only_for_confirmed_places",
+                violation_error_message="Attendance is recorded only for confirmed places.",
             ),
         ]
 
@@ -446,3 +520,12 @@ class Invitation(models.Model):
     @property
     def is_usable(self):
         return self.used_at is None and timezone.now() < self.expires_at
+
+
+# The steering group's models live in their own module; Django finds them here.
+from workshops.models_steering import (  # noqa: E402, F401
+    Outcome,
+    TopicProposal,
+    TopicSupport,
+    WorkshopChange,
+)

@@ -13,11 +13,12 @@ import datetime
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from collaborative.models import FunctionalArea, Seniority
 from trusts.models import AffiliationRequest
-from workshops import errors
+from workshops import errors, history, messaging
 from workshops.models import (
     WAITING_LIST_ORDER,
     Booking,
@@ -162,7 +163,7 @@ def book_place(*, workshop, person, booked_by, functional_area=None, now=None):
     status = (
         _status_for_place(workshop, person) if _places_left(workshop) > 0 else BookingStatus.WAITING
     )
-    return _save_new(
+    booking = _save_new(
         Booking(
             workshop=workshop,
             person=person,
@@ -174,6 +175,8 @@ def book_place(*, workshop, person, booked_by, functional_area=None, now=None):
             requested_at=now,
         )
     )
+    messaging.booking_made(booking)
+    return booking
 
 
 @transaction.atomic
@@ -218,6 +221,7 @@ def book_with_invitation(*, token, person, now=None):
     )
     invitation.used_at = now
     invitation.save(update_fields=["used_at"])
+    messaging.booking_made(booking)
     return booking
 
 
@@ -259,6 +263,7 @@ def offer_free_places(workshop, *, now=None):
         booking.save(update_fields=["status", "offer_expires_at", "updated_at"])
         offered.append(booking)
         free -= 1
+    messaging.places_offered(offered)
     return offered
 
 
@@ -273,6 +278,7 @@ def cancel_booking(*, booking, now=None, reason=CancellationReason.CANCELLED):
         raise errors.NotAllowed(
             "This workshop has already taken place, so its bookings can no longer be cancelled."
         )
+    messaging.booking_ending(booking, reason)
     _end(booking, reason, now)
     offer_free_places(workshop, now=now)
     return booking
@@ -292,6 +298,7 @@ def accept_offer(*, booking, now=None):
     booking.status = _status_for_place(workshop, booking.person)
     booking.offer_expires_at = None
     booking.save(update_fields=["status", "offer_expires_at", "updated_at"])
+    messaging.booking_made(booking)
     return booking
 
 
@@ -322,6 +329,7 @@ def expire_offers(*, now=None):
                 status=BookingStatus.OFFERED, offer_expires_at__lte=now
             ):
                 _end(booking, CancellationReason.OFFER_EXPIRED, now)
+                messaging.offer_expired(booking)
                 expired += 1
             offer_free_places(workshop, now=now)
     return expired
@@ -335,6 +343,7 @@ def approve_booking(*, booking):
         raise errors.NotAllowed("Only bookings awaiting approval can be approved.")
     booking.status = BookingStatus.CONFIRMED
     booking.save(update_fields=["status", "updated_at"])
+    messaging.booking_approved(booking)
     return booking
 
 
@@ -369,4 +378,109 @@ def change_attendee(*, booking, person, functional_area=None, changed_by):
     booking.functional_area = functional_area
     booking.booked_by = changed_by
     booking.save(update_fields=["person", "functional_area", "booked_by", "status", "updated_at"])
+    messaging.booking_made(booking)
     return booking
+
+
+def _change_status(workshop, status, changed_by, summary):
+    """Save a new status and write it in the workshop's history (who, when)."""
+    before = Workshop(status=workshop.status)
+    workshop.status = status
+    workshop.save(update_fields=["status", "updated_at"])
+    history.record_change(
+        workshop=workshop,
+        changed_by=changed_by,
+        summary=summary,
+        fields=history.differences(before, workshop, ["status"]),
+        after_agreement=False,
+    )
+
+
+@transaction.atomic
+def open_for_booking(*, workshop, opened_by):
+    """Open a workshop for booking. Saving the status invites every director of an active
+    member Trust and every stakeholder invited to it (workshops.messaging), once each."""
+    workshop = _lock(workshop)
+    if workshop.status == Workshop.Status.OPEN:
+        return workshop
+    if workshop.status in (Workshop.Status.CANCELLED, Workshop.Status.HELD):
+        raise errors.NotAllowed(
+            f"This workshop is {workshop.get_status_display().lower()}, so it cannot open for "
+            "booking."
+        )
+    if workshop.date < timezone.localdate():
+        raise errors.NotAllowed("This workshop has already taken place.")
+    _change_status(workshop, Workshop.Status.OPEN, opened_by, "Opened for booking.")
+    return workshop
+
+
+@transaction.atomic
+def cancel_workshop(*, workshop, cancelled_by, now=None):
+    """Cancel a workshop and end its bookings. Safe to repeat.
+
+    Saving the status tells everyone booked, while their bookings are still
+    active (workshops.messaging); their calendars get the cancellation.
+    """
+    now = now or timezone.now()
+    workshop = _lock(workshop)
+    if workshop.status == Workshop.Status.CANCELLED:
+        return workshop
+    if workshop.status == Workshop.Status.HELD or workshop.date < timezone.localdate(now):
+        raise errors.NotAllowed("This workshop has already taken place, so it cannot be cancelled.")
+    _change_status(workshop, Workshop.Status.CANCELLED, cancelled_by, "Cancelled the workshop.")
+    for booking in workshop.bookings.active():
+        _end(booking, CancellationReason.WORKSHOP_CANCELLED, now)
+    return workshop
+
+
+@transaction.atomic
+def close_booking(*, workshop, closed_by):
+    """Stop taking bookings before the closing date. Places and the waiting list stay as
+    they are; opening it again (``open_for_booking``) is allowed until the day."""
+    workshop = _lock(workshop)
+    if workshop.status == Workshop.Status.CLOSED:
+        return workshop
+    if workshop.status != Workshop.Status.OPEN:
+        raise errors.NotAllowed(
+            f"Booking cannot close: the workshop's status is “{workshop.get_status_display()}”, "
+            "not “Open for booking”."
+        )
+    _change_status(workshop, Workshop.Status.CLOSED, closed_by, "Closed booking.")
+    return workshop
+
+
+@transaction.atomic
+def mark_held(*, workshop, marked_by, today=None):
+    """Record that a workshop took place, on its day or after; its outcome and attendance
+    can then be recorded."""
+    today = today or timezone.localdate()
+    workshop = _lock(workshop)
+    if workshop.status == Workshop.Status.HELD:
+        return workshop
+    if workshop.status in (Workshop.Status.DRAFT, Workshop.Status.CANCELLED):
+        raise errors.NotAllowed(
+            f"The workshop's status is “{workshop.get_status_display()}”, so it cannot be "
+            "marked as held."
+        )
+    if workshop.date > today:
+        raise errors.NotAllowed(
+            "This workshop's day has not come yet, so it cannot be marked as held."
+        )
+    _change_status(workshop, Workshop.Status.HELD, marked_by, "Marked as held.")
+    return workshop
+
+
+def record_attendance(*, bookings, attended, today=None):
+    """Record whether people came (True, False, or None for unknown) on a queryset of bookings.
+
+    Only confirmed places at workshops that have taken place have an attendance; the
+    other bookings are left as they are. Returns how many bookings were recorded.
+    """
+    today = today or timezone.localdate()
+    taken_place = Q(workshop__status=Workshop.Status.HELD) | (
+        Q(workshop__date__lt=today)
+        & ~Q(workshop__status__in=(Workshop.Status.DRAFT, Workshop.Status.CANCELLED))
+    )
+    return Booking.objects.filter(
+        taken_place, pk__in=bookings.values("pk"), status=BookingStatus.CONFIRMED
+    ).update(attended=attended, updated_at=timezone.now())

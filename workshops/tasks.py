@@ -1,9 +1,15 @@
 from celery import shared_task
 
-from workshops import services
+from workshops import messaging, services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def expire_waiting_list_offers():
     """Periodic: end offers past their deadline and pass the places on (safe to repeat)."""
     return services.expire_offers()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_reminders():
+    """Periodic: record the reminders now due; each goes once, however often this runs."""
+    return messaging.record_reminders()

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from workshops import views
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("bookings/<int:pk>/calendar.ics", views.calendar, name="calendar"),
     # Before "<slug:slug>/", which would otherwise take "invitations" for a workshop.
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("steering/", include("workshops.steering_urls")),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/book/", views.book, name="book"),
 ]

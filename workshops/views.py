@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from collaborative.models import FunctionalArea
 from collaborative.services import find_or_create_colleague
 from resources.models import Resource
-from workshops import errors, services
+from workshops import agenda, errors, services
 from workshops.calendar import booking_calendar
 from workshops.forms import BookingForm, ChangeAttendeeForm, ConfirmForm
 from workshops.models import PLACE_HOLDING_STATUSES, Booking, BookingStatus, Invitation, Workshop
@@ -38,7 +38,7 @@ def detail(request, slug):
     workshops = Workshop.objects.all() if request.user.is_staff else Workshop.objects.public()
     workshop = get_object_or_404(
         _with_places_taken(workshops)
-        .select_related("theme")
+        .select_related("theme", "outcome")
         .prefetch_related(
             "agenda_items",
             Prefetch(
@@ -46,10 +46,15 @@ def detail(request, slug):
                 queryset=Resource.objects.published(),
                 to_attr="published_resources",
             ),
+            Prefetch("outcome__follow_up_events", queryset=Workshop.objects.public()),
         ),
         slug=slug,
     )
-    context = {"workshop": workshop}
+    context = {
+        "workshop": workshop,
+        "outcome": getattr(workshop, "outcome", None),
+        "may_record_outcome": agenda.may_record_outcomes(request.user),
+    }
     if request.user.is_authenticated:
         context.update(_booking_panel(request.user, workshop))
     return render(request, "workshops/detail.html", context)

@@ -31,6 +31,8 @@ class Command(BaseCommand):
             workshops_demo.load(today=timezone.localdate())
             resources_demo.load()
             accounts_demo.load_accounts()
+            # Topic proposals come from the demo steering member, so after the accounts.
+            workshops_demo.load_steering_group()
         self.stdout.write(
             f"Demo data loaded: {Trust.objects.count()} Trusts "
             f"({Trust.objects.founding().count()} founding), "

@@ -1,0 +1,243 @@
+"""The public News and events page, its Atom feed, and outcomes on a workshop's page."""
+
+import datetime
+import html
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import WorkshopFactory
+from workshops.models import Outcome, Workshop
+
+pytestmark = pytest.mark.django_db
+
+ATOM = {"atom": "http://www.w3.org/2005/Atom"}
+
+
+def text_of(response):
+    """The page's text with tags dropped, entities read and runs of white space folded."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def days_ahead(days):
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def may_2020(db):
+    """The May 2020 videoconference and the forum it agreed, with its outcome."""
+    videoconference = WorkshopFactory(
+        title="Workforce issues arising from the COVID-19 outbreak",
+        slug="2020-05-14-covid-19",
+        date=datetime.date(2020, 5, 14),
+        kind=Workshop.Kind.VIDEOCONFERENCE,
+        status=Workshop.Status.HELD,
+    )
+    forum = WorkshopFactory(
+        title="Psychological support for NHS staff",
+        slug="2020-07-02-forum",
+        date=datetime.date(2020, 7, 2),
+        kind=Workshop.Kind.FORUM,
+        status=Workshop.Status.HELD,
+    )
+    outcome = Outcome.objects.create(
+        workshop=videoconference,
+        summary="Psychological support for staff is the gap.",
+        actions="Hold a one-off forum.",
+    )
+    outcome.follow_up_events.add(forum)
+    return videoconference
+
+
+@pytest.fixture
+def ahead(db):
+    return WorkshopFactory(
+        title="How do we keep experienced staff?",
+        slug="keeping-staff",
+        date=days_ahead(30),
+        status=Workshop.Status.OPEN,
+        description="Why experienced staff leave.",
+    )
+
+
+def feed(client):
+    response = client.get(reverse("news_feed"))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    return ET.fromstring(response.content)
+
+
+# The page -----------------------------------------------------------------------------
+
+
+def test_the_page_lists_announcements_and_outcomes_newest_first(client, may_2020, ahead):
+    later = WorkshopFactory(title="What makes new roles last?", date=days_ahead(120))
+
+    page = text_of(client.get(reverse("news")))
+
+    positions = [
+        page.index(title)
+        for title in (
+            later.title,
+            ahead.title,
+            "What we agreed: Workforce issues arising from the COVID-19 outbreak",
+        )
+    ]
+    assert positions == sorted(positions)
+
+
+def test_an_outcome_shows_its_summary_and_the_event_it_agreed(client, may_2020):
+    page = text_of(client.get(reverse("news")))
+
+    assert "Outcome · , 14 May 2020" in page
+    assert "Psychological support for staff is the gap." in page
+    assert "Agreed to hold: Psychological support for NHS staff (2 July 2020)" in page
+
+
+@pytest.mark.parametrize("status", [Workshop.Status.DRAFT, Workshop.Status.CANCELLED])
+def test_drafts_and_cancelled_workshops_are_not_announced(client, status):
+    WorkshopFactory(title="Not for the news", status=status)
+
+    assert "Not for the news" not in client.get(reverse("news")).content.decode()
+
+
+def test_a_past_workshop_without_an_outcome_is_not_news(client):
+    WorkshopFactory(title="Held, nothing recorded", date=datetime.date(2020, 3, 5), status="held")
+
+    assert "Held, nothing recorded" not in client.get(reverse("news")).content.decode()
+
+
+def test_the_page_points_feed_readers_to_the_atom_feed(client):
+    page = client.get(reverse("news")).content.decode()
+
+    assert (
+        f'<link rel="alternate" type="application/atom+xml" title="NMHWDC news and events" '
+        f'href="{reverse("news_feed")}">'
+    ) in page
+
+
+def test_the_header_links_everyone_to_the_news(client):
+    page = client.get(reverse("home")).content.decode()
+
+    assert f'<a class="nhsuk-header__navigation-link" href="{reverse("news")}">' in page
+
+
+def test_the_page_takes_as_many_queries_for_many_outcomes_as_for_one(client, may_2020):
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse("news")).status_code == 200
+        return len(context)
+
+    one = queries()
+    for number in range(10):
+        held = WorkshopFactory(date=datetime.date(2019, 1, 1 + number), status="held")
+        Outcome.objects.create(workshop=held, summary="Agreed.").follow_up_events.add(
+            may_2020.outcome.follow_up_events.get()
+        )
+
+    assert queries() == one
+
+
+# The feed --------------------------------------------------------------------------------
+
+
+def test_the_feed_parses_as_atom_with_the_pages_entries_in_order(client, may_2020, ahead):
+    root = feed(client)
+
+    assert root.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert root.findtext("atom:title", namespaces=ATOM) == "NMHWDC news and events"
+    entries = root.findall("atom:entry", ATOM)
+    assert [entry.findtext("atom:title", namespaces=ATOM) for entry in entries] == [
+        "How do we keep experienced staff?",
+        "What we agreed: Workforce issues arising from the COVID-19 outbreak",
+    ]
+
+
+def test_an_outcome_entry_links_to_the_outcome_on_the_workshop_page(client, may_2020):
+    entry = feed(client).find("atom:entry", ATOM)
+
+    link = entry.find("atom:link", ATOM).get("href")
+    assert link == f"http://testserver{may_2020.get_absolute_url()}#outcome"
+    assert entry.findtext("atom:summary", namespaces=ATOM) == (
+        "Psychological support for staff is the gap."
+    )
+    assert entry.find("atom:category", ATOM).get("term") == "Outcome"
+
+
+def test_every_entry_has_its_own_id_and_an_update_time(client, may_2020):
+    Outcome.objects.filter(workshop=may_2020).update(
+        updated_at=datetime.datetime(2020, 5, 21, 9, 0, tzinfo=datetime.UTC)
+    )
+    WorkshopFactory(slug=may_2020.slug + "-again", date=days_ahead(10))
+
+    entries = feed(client).findall("atom:entry", ATOM)
+
+    ids = [entry.findtext("atom:id", namespaces=ATOM) for entry in entries]
+    assert len(ids) == len(set(ids)) == 2
+    assert entries[1].findtext("atom:updated", namespaces=ATOM) == "2020-05-21T09:00:00+00:00"
+
+
+def test_a_draft_is_not_in_the_feed(client):
+    WorkshopFactory(title="Still a draft", status=Workshop.Status.DRAFT)
+
+    assert feed(client).findall("atom:entry", ATOM) == []
+
+
+# The outcome on the workshop's page -------------------------------------------------------
+
+
+def test_the_workshop_page_shows_what_it_agreed(client, may_2020):
+    page = text_of(client.get(may_2020.get_absolute_url()))
+
+    assert "What the workshop agreed Psychological support for staff is the gap." in page
+    assert "Agreed actions Hold a one-off forum." in page
+    assert "Follow-up events Psychological support for NHS staff Forum, 2 July 2020" in page
+
+
+def test_a_follow_up_still_in_draft_is_not_shown_to_visitors(client, may_2020):
+    may_2020.outcome.follow_up_events.update(status=Workshop.Status.DRAFT)
+
+    page = text_of(client.get(may_2020.get_absolute_url()))
+
+    assert "Follow-up events" not in page
+
+
+def test_visitors_are_not_offered_to_record_an_outcome(client):
+    held = WorkshopFactory(date=datetime.date(2020, 3, 5), status="held")
+
+    page = client.get(held.get_absolute_url()).content.decode()
+
+    assert reverse("workshops:steering:outcome", args=[held.slug]) not in page
+
+
+def test_the_operations_manager_is_offered_to_record_a_missing_outcome(client, operations_manager):
+    held = WorkshopFactory(date=datetime.date(2020, 3, 5), status="held")
+    client.force_login(operations_manager)
+
+    page = client.get(held.get_absolute_url()).content.decode()
+
+    assert (
+        f'<a href="{reverse("workshops:steering:outcome", args=[held.slug])}">'
+        "Record what it discussed and agreed</a>"
+    ) in page
+
+
+def test_an_outcome_costs_the_workshop_page_one_query_however_many_follow_ups(client, may_2020):
+    """The outcome comes with the workshop's own query; its follow-ups take one more."""
+
+    def queries(workshop):
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(workshop.get_absolute_url()).status_code == 200
+        return len(context)
+
+    without = WorkshopFactory(date=datetime.date(2020, 3, 5), status="held")
+    for number in range(5):
+        may_2020.outcome.follow_up_events.add(
+            WorkshopFactory(date=datetime.date(2020, 8, 1 + number), status="held")
+        )
+
+    assert queries(may_2020) == queries(without) + 1

@@ -1,0 +1,398 @@
+"""The steering group's rules for a workshop once planned: details, agenda, agreement, outcome.
+
+Every function that changes a workshop or its agenda locks the workshop row first, so
+two steering members editing one agenda take turns, and records a WorkshopChange saying
+who changed what. Once the agenda is public (agreed, or further on), changes are still
+allowed; they are marked as made after agreement and ``agenda_changed`` goes out after
+commit, so that the people booked can be told.
+
+An agenda item has a start time and no end: it runs until the next item starts, and the
+last one until the workshop ends. So an item starts while the workshop runs, no two
+items start together, and items with times run in time order. Adding or editing an item
+puts it where its time says; moving an item up or down swaps the two items' slots and
+keeps how long each lasts. Items without a time (a list of presentations, say) go
+wherever they are moved.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+
+from collaborative.models import User
+from workshops import signals
+from workshops.history import differences, record_change
+from workshops.models import AgendaItem, Outcome, Workshop
+
+# What a steering member may set on a workshop; capacity, booking dates and the video
+# link are the programme operations manager's, in the admin.
+WORKSHOP_FIELDS = (
+    "title",
+    "theme",
+    "kind",
+    "format",
+    "date",
+    "start_time",
+    "end_time",
+    "venue",
+    "description",
+)
+AGENDA_ITEM_FIELDS = ("start_time", "title", "description", "speakers", "presenting_organisation")
+NOT_TAKEN_PLACE = "You can record the outcome once the workshop has taken place."
+
+
+class AgendaError(Exception):
+    """A refusal whose message a page can show as it is; ``field`` is the form field it is about."""
+
+    def __init__(self, message, *, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# Who may do what -------------------------------------------------------------
+
+
+def is_steering_member(person):
+    """Whether the person sits on the steering group now (the flag alone is not enough)."""
+    return bool(
+        person.is_authenticated
+        and person.is_steering_member
+        and User.objects.steering_group().filter(pk=person.pk).exists()
+    )
+
+
+def may_record_outcomes(person):
+    """Steering members and the programme operations manager record what a workshop agreed."""
+    return bool(person.is_authenticated and person.is_active and person.is_staff) or (
+        is_steering_member(person)
+    )
+
+
+# Workshops -----------------------------------------------------------------------
+
+
+def _lock(workshop):
+    return Workshop.objects.select_for_update().get(pk=workshop.pk)
+
+
+def why_unchangeable(workshop, today=None):
+    """Why the workshop's details and agenda can no longer change, or None if they can."""
+    if workshop.status == Workshop.Status.CANCELLED:
+        return "This workshop has been cancelled, so it can no longer change."
+    if workshop.status == Workshop.Status.HELD or workshop.date < (today or timezone.localdate()):
+        return (
+            "This workshop has already taken place, so its details and agenda can no longer "
+            "change. Record what it agreed as its outcome instead."
+        )
+    return None
+
+
+def _check_changeable(workshop):
+    if refusal := why_unchangeable(workshop):
+        raise AgendaError(refusal)
+
+
+def _hhmm(time):
+    return time.strftime("%H:%M")
+
+
+def _check_agenda_fits(workshop):
+    for item in workshop.agenda_items.exclude(start_time=None):
+        if not workshop.start_time <= item.start_time < workshop.end_time:
+            raise AgendaError(
+                f"The agenda has “{item.title}” at {_hhmm(item.start_time)}, outside the new "
+                f"times. Change that item first, or choose times that include it.",
+                field="start_time" if item.start_time < workshop.start_time else "end_time",
+            )
+
+
+@transaction.atomic
+def change_workshop(*, workshop, changed_by, **details):
+    """Change a workshop's details, keeping its agenda inside its times. Returns the change."""
+    workshop = _lock(workshop)
+    _check_changeable(workshop)
+    before = Workshop(**{name: getattr(workshop, name) for name in WORKSHOP_FIELDS})
+    for name, value in details.items():
+        setattr(workshop, name, value)
+    if workshop.date < timezone.localdate():
+        raise AgendaError("Choose a date in the future.", field="date")
+    if workshop.booking_closes_on and workshop.date < workshop.booking_closes_on:
+        closes = formats.date_format(workshop.booking_closes_on)
+        raise AgendaError(
+            f"Booking for this workshop closes on {closes}, after this date. Ask the programme "
+            "operations manager to change the booking dates first.",
+            field="date",
+        )
+    _check_agenda_fits(workshop)
+    fields = differences(before, workshop, WORKSHOP_FIELDS)
+    if not fields:
+        return None
+    workshop.save()
+    names = ", ".join(field["label"].lower() for field in fields)
+    return record_change(
+        workshop=workshop, changed_by=changed_by, summary=f"Changed the {names}.", fields=fields
+    )
+
+
+@transaction.atomic
+def agree_agenda(*, workshop, agreed_by):
+    """The steering group agrees the agenda: the workshop is announced and its agenda public."""
+    workshop = _lock(workshop)
+    if workshop.status != Workshop.Status.DRAFT:
+        raise AgendaError("The agenda of this workshop has already been agreed.")
+    _check_changeable(workshop)
+    if not workshop.agenda_items.exists():
+        raise AgendaError("Add at least one item to the agenda before you agree it.")
+    before = Workshop(status=workshop.status)
+    workshop.status = Workshop.Status.AGENDA_AGREED
+    workshop.save(update_fields=["status", "updated_at"])
+    record_change(
+        workshop=workshop,
+        changed_by=agreed_by,
+        summary="Agreed the agenda: the workshop and its agenda are now public.",
+        fields=differences(before, workshop, ["status"]),
+        after_agreement=False,
+    )
+    transaction.on_commit(
+        lambda: signals.agenda_agreed.send(sender=Workshop, workshop=workshop, agreed_by=agreed_by)
+    )
+    return workshop
+
+
+# Agenda items --------------------------------------------------------------------
+
+
+def _check_time(workshop, item, others):
+    if item.start_time is None:
+        return
+    if not workshop.start_time <= item.start_time < workshop.end_time:
+        raise AgendaError(
+            f"Start time must be while the workshop runs: from {_hhmm(workshop.start_time)} "
+            f"and before it ends at {_hhmm(workshop.end_time)}.",
+            field="start_time",
+        )
+    clash = next((other for other in others if other.start_time == item.start_time), None)
+    if clash:
+        raise AgendaError(
+            f"“{clash.title}” already starts at {_hhmm(item.start_time)}. Each item runs until "
+            "the next one starts, so choose a different time.",
+            field="start_time",
+        )
+
+
+def _fits_at(others, index, time):
+    before = [other.start_time for other in others[:index] if other.start_time]
+    after = [other.start_time for other in others[index:] if other.start_time]
+    return all(t < time for t in before) and all(t > time for t in after)
+
+
+def _place(others, item, index):
+    """Insert the item at ``index``, or where its start time says if it does not fit there."""
+    if item.start_time and not _fits_at(others, index, item.start_time):
+        index = next(
+            (
+                i
+                for i, other in enumerate(others)
+                if other.start_time and other.start_time > item.start_time
+            ),
+            len(others),
+        )
+    return [*others[:index], item, *others[index:]]
+
+
+def _renumber(items):
+    """Save the items' new order in two passes: the order is unique, and the database checks
+    that row by row, so the first pass moves every item clear of the numbers in use."""
+    clear = max(len(items), *(item.order for item in items)) + 1
+    for position, item in enumerate(items):
+        item.order = clear + position
+    AgendaItem.objects.bulk_update(items, ["order"])
+    for position, item in enumerate(items, start=1):
+        item.order = position
+    AgendaItem.objects.bulk_update(items, ["order"])
+
+
+def _agenda(workshop):
+    return list(workshop.agenda_items.order_by("order", "pk"))
+
+
+def _save_item(item):
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError as error:
+        raise AgendaError(
+            "Someone else changed this agenda at the same moment. Please check it and try again."
+        ) from error
+
+
+@transaction.atomic
+def add_agenda_item(*, workshop, added_by, **details):
+    """Add an item: at the end, or where its start time puts it."""
+    workshop = _lock(workshop)
+    _check_changeable(workshop)
+    items = _agenda(workshop)
+    item = AgendaItem(workshop=workshop, **details)
+    _check_time(workshop, item, items)
+    item.order = max((other.order for other in items), default=0) + 1
+    _save_item(item)
+    agenda = _place(items, item, len(items))
+    if agenda[-1] is not item:
+        _renumber(agenda)
+    record_change(
+        workshop=workshop,
+        changed_by=added_by,
+        summary=f"Added “{item.title}” to the agenda.",
+        fields=differences(None, item, AGENDA_ITEM_FIELDS),
+    )
+    return item
+
+
+@transaction.atomic
+def change_agenda_item(*, item, changed_by, **details):
+    """Change an item; a new start time moves it to its place in time. Returns the change."""
+    workshop = _lock(item.workshop)
+    _check_changeable(workshop)
+    items = _agenda(workshop)
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    stored = items.pop(index)
+    item = AgendaItem(pk=stored.pk, workshop=workshop, order=stored.order)
+    for name in AGENDA_ITEM_FIELDS:
+        setattr(item, name, details.get(name, getattr(stored, name)))
+    _check_time(workshop, item, items)
+    fields = differences(stored, item, AGENDA_ITEM_FIELDS)
+    if not fields:
+        return None
+    _save_item(item)
+    agenda = _place(items, item, index)
+    if agenda.index(item) != index:
+        _renumber(agenda)
+    return record_change(
+        workshop=workshop,
+        changed_by=changed_by,
+        summary=f"Changed “{item.title}” on the agenda.",
+        fields=fields,
+    )
+
+
+@transaction.atomic
+def move_agenda_item(*, item, direction, moved_by):
+    """Swap an item with the one before ("up") or after ("down").
+
+    When both have start times they swap slots: the item moved up starts when the
+    other did, and each keeps its length, so the rest of the agenda stays as it was.
+    """
+    if direction not in ("up", "down"):
+        raise AgendaError("Choose whether to move the item up or down.")
+    workshop = _lock(item.workshop)
+    _check_changeable(workshop)
+    items = _agenda(workshop)
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    item = items[index]
+    neighbour = index - 1 if direction == "up" else index + 1
+    if not 0 <= neighbour < len(items):
+        where = "first" if direction == "up" else "last"
+        raise AgendaError(f"“{item.title}” is already {where} on the agenda.")
+    first, second = sorted((index, neighbour))
+    earlier, later = items[first], items[second]
+    fields = []
+    if earlier.start_time and later.start_time:
+        fields = _swap_slots(workshop, items, earlier, later)
+    items[first], items[second] = later, earlier
+    _renumber(items)
+    summary = f"Moved “{item.title}” {direction} the agenda."
+    if fields:
+        summary += (
+            f" “{later.title}” now starts at {_hhmm(later.start_time)} and "
+            f"“{earlier.title}” at {_hhmm(earlier.start_time)}."
+        )
+    return record_change(workshop=workshop, changed_by=moved_by, summary=summary, fields=fields)
+
+
+def _swap_slots(workshop, items, earlier, later):
+    """Give ``later`` the earlier item's start, and ``earlier`` the time left after it."""
+
+    def on_the_day(time):
+        return datetime.datetime.combine(workshop.date, time)
+
+    following = items[items.index(later) + 1 :]
+    next_start = next((i.start_time for i in following if i.start_time), workshop.end_time)
+    later_length = on_the_day(next_start) - on_the_day(later.start_time)
+    old = {earlier.pk: earlier.start_time, later.pk: later.start_time}
+    later.start_time, earlier.start_time = (
+        earlier.start_time,
+        (on_the_day(earlier.start_time) + later_length).time(),
+    )
+    # Start times are unique too: clear the later item's time before the earlier takes it.
+    AgendaItem.objects.filter(pk=later.pk).update(start_time=None)
+    AgendaItem.objects.filter(pk=earlier.pk).update(start_time=earlier.start_time)
+    AgendaItem.objects.filter(pk=later.pk).update(start_time=later.start_time)
+    return [
+        {
+            "field": "start_time",
+            "label": f"Start time of “{moved.title}”",
+            "before": _hhmm(old[moved.pk]),
+            "after": _hhmm(moved.start_time),
+        }
+        for moved in (later, earlier)
+    ]
+
+
+@transaction.atomic
+def remove_agenda_item(*, item, removed_by):
+    workshop = _lock(item.workshop)
+    _check_changeable(workshop)
+    item = AgendaItem.objects.get(pk=item.pk)
+    item.delete()
+    return record_change(
+        workshop=workshop,
+        changed_by=removed_by,
+        summary=f"Removed “{item.title}” from the agenda.",
+        fields=differences(item, None, AGENDA_ITEM_FIELDS),
+    )
+
+
+# Outcomes ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_outcome(*, workshop, recorded_by, summary, actions="", follow_up_events=()):
+    """Record, or correct, what a workshop that has taken place discussed and agreed."""
+    workshop = _lock(workshop)
+    if not workshop.has_taken_place:
+        raise AgendaError(NOT_TAKEN_PLACE)
+    outcome = Outcome.objects.filter(workshop=workshop).first()
+    if outcome is None:
+        before, events_before = None, ""
+        outcome = Outcome(workshop=workshop, recorded_by=recorded_by)
+    else:
+        before = Outcome(summary=outcome.summary, actions=outcome.actions)
+        events_before = _titles(outcome.follow_up_events.all())
+    outcome.summary, outcome.actions = summary, actions
+    fields = differences(before, outcome, ["summary", "actions"])
+    if (events := _titles(follow_up_events)) != events_before:
+        fields.append(
+            {
+                "field": "follow_up_events",
+                "label": "Follow-up events",
+                "before": events_before,
+                "after": events,
+            }
+        )
+    if before is not None and not fields:
+        return outcome
+    outcome.save()
+    outcome.follow_up_events.set(follow_up_events)
+    record_change(
+        workshop=workshop,
+        changed_by=recorded_by,
+        summary="Recorded the outcome." if before is None else "Changed the outcome.",
+        fields=fields,
+        after_agreement=False,
+    )
+    return outcome
+
+
+def _titles(workshops):
+    return "; ".join(sorted(str(workshop) for workshop in workshops))

@@ -1,0 +1,364 @@
+"""The steering group's pages: programme planner, topic proposals, agenda editor, outcomes.
+
+Every page answers 404 to anyone not on the steering group, signed in or not, so that
+the area cannot even be told to exist; the outcome page also lets the programme
+operations manager in. The rules are in workshops.planning and workshops.agenda: each
+view collects answers, calls one rule, and says what happened.
+"""
+
+import copy
+from functools import wraps
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from workshops import agenda, planning
+from workshops.models import AgendaItem, TopicProposal, TopicSupport, Workshop
+from workshops.steering_forms import (
+    AgendaItemForm,
+    OutcomeForm,
+    TopicProposalForm,
+    WorkshopDetailsForm,
+    planning_defaults,
+)
+
+# Years the planner shows: from the Collaborative's founding to a decade ahead.
+FIRST_YEAR = 2017
+
+
+def steering_member_required(view):
+    """404 for anyone not on the steering group. Put it outermost, so that no other check
+    (a 405 for a GET, say) tells an outsider the page exists."""
+
+    @wraps(view)
+    def for_steering_members(request, *args, **kwargs):
+        if not agenda.is_steering_member(request.user):
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return for_steering_members
+
+
+# The programme planner and topic proposals -------------------------------------------
+
+
+@steering_member_required
+def planner(request, year=None):
+    today = timezone.localdate()
+    year = year or planning.next_usual_day(today).year
+    if not FIRST_YEAR <= year <= today.year + 10:
+        raise Http404("No programme for that year.")
+    quarters, others = planning.programme_for(year)
+    return render(
+        request,
+        "workshops/steering/planner.html",
+        {
+            "year": year,
+            "quarters": quarters,
+            "others": others,
+            "proposals": _proposals(request.user, workshop=None),
+            "previous_year": year - 1 if year > FIRST_YEAR else None,
+            "next_year": year + 1 if year < today.year + 10 else None,
+            "today": today,
+        },
+    )
+
+
+@steering_member_required
+def proposals(request):
+    form = TopicProposalForm(_posted(request))
+    if form.is_valid():
+        proposal = planning.propose_topic(proposed_by=request.user, **form.details())
+        messages.success(request, f"Your topic “{proposal.title}” is proposed.")
+        return redirect("workshops:steering:proposals")
+    return render(
+        request,
+        "workshops/steering/proposals.html",
+        {"proposals": _proposals(request.user), "form": form},
+    )
+
+
+@steering_member_required
+@require_POST
+def support(request, pk):
+    proposal = get_object_or_404(TopicProposal, pk=pk)
+    try:
+        planning.support_topic(proposal=proposal, person=request.user)
+    except agenda.AgendaError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, f"You support “{proposal.title}”.")
+    return redirect("workshops:steering:proposals")
+
+
+@steering_member_required
+@require_POST
+def withdraw_support(request, pk):
+    proposal = get_object_or_404(TopicProposal, pk=pk)
+    planning.withdraw_support(proposal=proposal, person=request.user)
+    messages.success(request, f"You no longer support “{proposal.title}”.")
+    return redirect("workshops:steering:proposals")
+
+
+@steering_member_required
+def plan_quarter(request, year, quarter):
+    if quarter not in planning.QUARTERS or not FIRST_YEAR <= year <= timezone.localdate().year + 10:
+        raise Http404("No such quarter.")
+    day = planning.default_day(year, quarter)
+    return _plan(request, f"Plan the {day:%B %Y} workshop", date=day)
+
+
+@steering_member_required
+def plan_event(request):
+    return _plan(request, "Plan a forum or videoconference", kind=Workshop.Kind.FORUM)
+
+
+@steering_member_required
+def plan_proposal(request, pk):
+    proposal = get_object_or_404(TopicProposal.objects.filter(workshop=None), pk=pk)
+    return _plan(
+        request,
+        "Plan a workshop on this topic",
+        proposal=proposal,
+        title=proposal.title,
+        theme=proposal.theme,
+        description=proposal.rationale,
+    )
+
+
+def _plan(request, heading, proposal=None, **initial):
+    form = WorkshopDetailsForm(
+        _posted(request), initial=planning_defaults(**initial), submit_label="Save as a draft"
+    )
+    if form.is_valid():
+        try:
+            workshop = planning.plan_workshop(
+                planned_by=request.user, proposal=proposal, **form.details()
+            )
+        except agenda.AgendaError as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(
+                request, f"“{workshop.title}” is planned as a draft. Now draft its agenda."
+            )
+            return redirect("workshops:steering:agenda", workshop.slug)
+    return render(
+        request,
+        "workshops/steering/plan.html",
+        {"form": form, "heading": heading, "proposal": proposal},
+    )
+
+
+# A workshop: overview and history, details, agenda, agreement, outcome --------------------
+
+
+@steering_member_required
+def workshop(request, slug):
+    workshop = get_object_or_404(
+        Workshop.objects.select_related("theme", "outcome", "proposal").prefetch_related(
+            "agenda_items"
+        ),
+        slug=slug,
+    )
+    return render(
+        request,
+        "workshops/steering/workshop.html",
+        {
+            "workshop": workshop,
+            "changes": workshop.changes.select_related("changed_by"),
+            "refusal": agenda.why_unchangeable(workshop),
+        },
+    )
+
+
+@steering_member_required
+def edit_workshop(request, slug):
+    workshop = _get_workshop(slug)
+    # The form writes its answers into its instance: a copy keeps the page's own as stored.
+    form = WorkshopDetailsForm(
+        _posted(request), instance=copy.copy(workshop), submit_label="Save the changes"
+    )
+    if form.is_valid():
+        try:
+            change = agenda.change_workshop(
+                workshop=workshop, changed_by=request.user, **form.details()
+            )
+        except agenda.AgendaError as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, change.summary if change else "Nothing was changed.")
+            return redirect("workshops:steering:workshop", slug)
+    return render(
+        request,
+        "workshops/steering/edit_workshop.html",
+        {"workshop": workshop, "form": form, "refusal": agenda.why_unchangeable(workshop)},
+    )
+
+
+@steering_member_required
+def agenda_editor(request, slug):
+    """The agenda, item by item, with the form to add one below."""
+    workshop = _get_workshop(slug)
+    form = AgendaItemForm(_posted(request), submit_label="Add to the agenda")
+    if form.is_valid():
+        try:
+            item = agenda.add_agenda_item(
+                workshop=workshop, added_by=request.user, **form.details()
+            )
+        except agenda.AgendaError as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, f"“{item.title}” is on the agenda.")
+            return redirect("workshops:steering:agenda", slug)
+    return render(
+        request,
+        "workshops/steering/agenda.html",
+        {
+            "workshop": workshop,
+            "items": workshop.agenda_items.all(),
+            "form": form,
+            "refusal": agenda.why_unchangeable(workshop),
+        },
+    )
+
+
+@steering_member_required
+def edit_item(request, slug, pk):
+    item = _get_item(slug, pk)
+    form = AgendaItemForm(_posted(request), instance=item, submit_label="Save the item")
+    if form.is_valid():
+        try:
+            change = agenda.change_agenda_item(item=item, changed_by=request.user, **form.details())
+        except agenda.AgendaError as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, change.summary if change else "Nothing was changed.")
+            return redirect("workshops:steering:agenda", slug)
+    return render(
+        request,
+        "workshops/steering/agenda_item.html",
+        {"workshop": item.workshop, "item": item, "form": form},
+    )
+
+
+@steering_member_required
+@require_POST
+def move_item(request, slug, pk):
+    item = _get_item(slug, pk)
+    try:
+        change = agenda.move_agenda_item(
+            item=item, direction=request.POST.get("direction"), moved_by=request.user
+        )
+    except agenda.AgendaError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, change.summary)
+    return redirect("workshops:steering:agenda", slug)
+
+
+@steering_member_required
+def remove_item(request, slug, pk):
+    """GET asks "are you sure?"; only the POST removes the item."""
+    item = _get_item(slug, pk)
+    if request.method == "POST":
+        try:
+            change = agenda.remove_agenda_item(item=item, removed_by=request.user)
+        except agenda.AgendaError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, change.summary)
+        return redirect("workshops:steering:agenda", slug)
+    return render(
+        request, "workshops/steering/remove_item.html", {"workshop": item.workshop, "item": item}
+    )
+
+
+@steering_member_required
+def agree(request, slug):
+    """GET shows the agenda to agree; the POST agrees it and makes it public."""
+    workshop = _get_workshop(slug)
+    refusal = None
+    if request.method == "POST":
+        try:
+            agenda.agree_agenda(workshop=workshop, agreed_by=request.user)
+        except agenda.AgendaError as error:
+            refusal = error
+        else:
+            messages.success(request, f"The agenda of “{workshop.title}” is agreed and now public.")
+            return redirect("workshops:steering:workshop", slug)
+    return render(
+        request,
+        "workshops/steering/agree.html",
+        {"workshop": workshop, "items": workshop.agenda_items.all(), "refusal": refusal},
+    )
+
+
+def outcome(request, slug):
+    """Steering members and the programme operations manager record what a workshop agreed."""
+    if not agenda.may_record_outcomes(request.user):
+        raise Http404("No such page.")
+    workshop = get_object_or_404(Workshop.objects.select_related("outcome"), slug=slug)
+    existing = getattr(workshop, "outcome", None)
+    form = OutcomeForm(
+        _posted(request), instance=existing, workshop=workshop, submit_label="Save the outcome"
+    )
+    if form.is_valid():
+        try:
+            agenda.record_outcome(workshop=workshop, recorded_by=request.user, **form.details())
+        except agenda.AgendaError as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, f"The outcome of “{workshop.title}” is published.")
+            return redirect(workshop.get_absolute_url() + "#outcome")
+    return render(
+        request,
+        "workshops/steering/outcome.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "refusal": None if workshop.has_taken_place else agenda.NOT_TAKEN_PLACE,
+            "on_steering_group": agenda.is_steering_member(request.user),
+        },
+    )
+
+
+# Helpers of the pages ------------------------------------------------------------
+
+
+def _posted(request):
+    """The form data: the POST, even an empty one, which ``request.POST or None`` drops."""
+    return request.POST if request.method == "POST" else None
+
+
+def _get_workshop(slug):
+    return get_object_or_404(Workshop.objects.select_related("theme"), slug=slug)
+
+
+def _get_item(slug, pk):
+    return get_object_or_404(
+        AgendaItem.objects.select_related("workshop"), workshop__slug=slug, pk=pk
+    )
+
+
+def _proposals(viewer, **filters):
+    """Proposals with their supporters, the best supported first, each marked with whether
+    the viewer proposed or supports it."""
+    proposals = list(
+        TopicProposal.objects.filter(**filters)
+        .select_related("proposed_by__trust", "theme", "workshop")
+        .prefetch_related(
+            Prefetch("supports", queryset=TopicSupport.objects.select_related("person__trust"))
+        )
+        .annotate(support_count=Count("supports"))
+        .order_by("-support_count", "-proposed_at", "-pk")
+    )
+    for proposal in proposals:
+        proposal.proposed_by_viewer = proposal.proposed_by_id == viewer.pk
+        proposal.supported_by_viewer = any(
+            support.person_id == viewer.pk for support in proposal.supports.all()
+        )
+    return proposals
