@@ -148,8 +148,7 @@ def book_place(*, workshop, person, booked_by, functional_area=None, now=None):
     Returns the booking: confirmed, awaiting approval, or on the waiting list when full.
     """
     now = now or timezone.now()
-    workshop = _lock(workshop)
-    _check_open(workshop, timezone.localdate(now))
+    # Who may book depends on the people alone: checked before the lock, to keep it short.
     check_may_book_for_trust(booked_by)
     if person.pk != booked_by.pk and person.trust_id != booked_by.trust_id:
         raise errors.NotAColleague(
@@ -158,6 +157,8 @@ def book_place(*, workshop, person, booked_by, functional_area=None, now=None):
         )
     functional_area = functional_area or person.functional_area
     _check_functional_area(functional_area)
+    workshop = _lock(workshop)
+    _check_open(workshop, timezone.localdate(now))
     _check_not_booked(workshop, person, for_self=person.pk == booked_by.pk)
     _check_trust_caps(workshop, booked_by.trust_id, functional_area)
     status = (
