@@ -242,7 +242,10 @@ def test_steering_demo_account_sits_on_the_steering_group(printed):
 
 
 def test_demo_directors_represent_two_member_trusts_on_their_domains(printed):
-    directors = User.objects.filter(trust__membership__kind=Membership.Kind.MEMBER)
+    directors = User.objects.filter(
+        trust__membership__kind=Membership.Kind.MEMBER,
+        email__in=[account.email for account in DEMO_ACCOUNTS],
+    )
     assert len({director.trust_id for director in directors}) == 2
     assert all(Trust.objects.for_email(d.email) == d.trust for d in directors)
 
@@ -267,3 +270,15 @@ def test_the_readme_lists_every_demo_account_with_its_password():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for account in DEMO_ACCOUNTS:
         assert f"`{account.email}` | `{account.password}`" in readme
+
+
+def test_the_2022_workshops_have_demo_attendance_by_people_who_cannot_sign_in(printed):
+    from workshops.models import Booking
+
+    attended = Booking.objects.filter(workshop__date__year=2022, attended=True)
+    assert attended.values("workshop").distinct().count() == 4
+    assert attended.values("trust").distinct().count() > 20
+    assert Booking.objects.filter(workshop__date__year=2022, attended=False).exists()
+    assert not any(booking.person.has_usable_password() for booking in attended[:20])
+    for workshop in Workshop.objects.filter(date__year=2022):
+        assert 0 < workshop.bookings.holding_a_place().count() <= workshop.capacity

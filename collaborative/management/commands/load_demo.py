@@ -10,6 +10,7 @@ from resources import demo_data as resources_demo
 from resources.models import Resource
 from trusts import demo_data as trusts_demo
 from trusts.models import StakeholderBody, Trust
+from workshops import demo_attendance
 from workshops import demo_data as workshops_demo
 from workshops.models import Workshop
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             accounts_demo.load_accounts()
             # Topic proposals come from the demo steering member, so after the accounts.
             workshops_demo.load_steering_group()
+            demo_attendance.load()
         self.stdout.write(
             f"Demo data loaded: {Trust.objects.count()} Trusts "
             f"({Trust.objects.founding().count()} founding), "
