@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.urls import reverse_lazy
@@ -89,7 +89,14 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "job_title", "seniority", "functional_area"]
+        fields = [
+            "full_name",
+            "job_title",
+            "seniority",
+            "functional_area",
+            "wants_invitations",
+            "wants_reminders",
+        ]
         labels = {
             "full_name": "Full name",
             "job_title": "Job title",
@@ -99,6 +106,8 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "seniority": "Some workshops are for directors: other places wait for approval.",
             "functional_area": "The area you represent your Trust in at workshops.",
+            "wants_invitations": "Messages about your own bookings always come: they are "
+            "how the portal confirms, offers and cancels places.",
         }
         error_messages = {"full_name": {"required": "Enter your full name"}}
         widgets = {
@@ -113,6 +122,13 @@ class ProfileForm(forms.ModelForm):
         self.fields["full_name"].required = True
         self.helper = FormHelper()
         self.helper.form_action = reverse_lazy("profile")
+        self.helper.layout = Layout(
+            "full_name",
+            "job_title",
+            "seniority",
+            "functional_area",
+            Fieldset("E-mails from the portal", "wants_invitations", "wants_reminders"),
+        )
         self.helper.add_input(Submit("save", "Save your details"))
 
 

@@ -86,6 +86,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text="Only people of founding Trusts can sit on the steering group.",
     )
+    wants_invitations = models.BooleanField(
+        "e-mail me invitations to workshops",
+        default=True,
+        help_text="Invitations go to directors of member Trusts when a workshop opens.",
+    )
+    wants_reminders = models.BooleanField(
+        "e-mail me reminders before workshops I am booked on",
+        default=True,
+    )
     is_staff = models.BooleanField(
         "staff status", default=False, help_text="Can sign in to the admin site."
     )

@@ -411,6 +411,16 @@ def test_a_reminder_goes_the_day_before(settings, director_a, mailoutbox, on_com
     assert only(mailoutbox).subject == "Reminder: Staff wellbeing is tomorrow"
 
 
+def test_no_reminder_goes_to_someone_who_asked_for_none(
+    settings, director_a, mailoutbox, on_commit
+):
+    director_a.wants_reminders = False
+    director_a.save()
+    _reminded(settings, 7, on_commit, person=director_a)
+
+    assert mailoutbox == []
+
+
 def test_no_reminder_goes_two_weeks_before(settings, director_a, mailoutbox, on_commit):
     _reminded(settings, 14, on_commit, person=director_a)
 
@@ -474,6 +484,7 @@ def test_opening_a_workshop_invites_the_directors_of_active_member_trusts(
         pytest.param({"is_active": False}, id="inactive-account"),
         pytest.param({"trust": None}, id="no-trust"),
         pytest.param({"lapsed": True}, id="lapsed-membership"),
+        pytest.param({"wants_invitations": False}, id="asked-for-no-invitations"),
     ],
 )
 def test_opening_a_workshop_leaves_out_people_who_are_not_invited(

@@ -269,3 +269,20 @@ def test_the_header_offers_visitors_no_profile_or_bookings(client):
 
     assert PROFILE not in page
     assert "My bookings" not in page
+
+
+def test_a_person_turns_invitations_and_reminders_off_on_their_profile(client, director_a):
+    client.force_login(director_a)
+    page = client.get(reverse("profile")).content.decode()
+    assert "E-mails from the portal" in page
+    client.post(
+        reverse("profile"),
+        {
+            "full_name": director_a.full_name,
+            "job_title": director_a.job_title,
+            "seniority": director_a.seniority,
+            "functional_area": director_a.functional_area,
+        },
+    )
+    director_a.refresh_from_db()
+    assert (director_a.wants_invitations, director_a.wants_reminders) == (False, False)

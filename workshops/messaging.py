@@ -139,6 +139,7 @@ def record_reminders(*, today=None):
     bookings = (
         Booking.objects.filter(
             status=BookingStatus.CONFIRMED,
+            person__wants_reminders=True,
             workshop__date__gt=today,
             workshop__date__lte=today + datetime.timedelta(days=points[-1]),
         )
@@ -172,6 +173,7 @@ def invite(workshop, *, people=None):
     directors = User.objects.filter(
         Exists(verified),
         is_active=True,
+        wants_invitations=True,
         trust__membership__is_active=True,
         seniority__in=INVITED_SENIORITY,
     )
