@@ -44,10 +44,8 @@ def workshops_of(year):
         Workshop.objects.public()
         .filter(date__year=year)
         .exclude(status=Workshop.Status.CANCELLED)
-        .annotate(
-            booked=Count("bookings", filter=Q(bookings__status__in=PLACE_HOLDING_STATUSES)),
-            came=Count("bookings", filter=Q(bookings__attended=True)),
-        )
+        .with_places_taken()
+        .annotate(came=Count("bookings", filter=Q(bookings__attended=True)))
         .order_by("date", "start_time")
     )
 
@@ -229,7 +227,7 @@ def engagement(year, today=None):
         "lapsed_since": since,
         "lapsed": lapsed,
         "workshop_chart": bar_chart(
-            [(formats.date_format(w.date, "j M Y"), [w.booked, w.came]) for w in workshops],
+            [(formats.date_format(w.date, "j M Y"), [w.places_taken, w.came]) for w in workshops],
             ["Places booked", "Attended"],
         ),
         "region_chart": bar_chart(

@@ -40,6 +40,14 @@ class WorkshopQuerySet(models.QuerySet):
     def upcoming(self, today=None):
         return self.filter(date__gte=today or timezone.localdate()).order_by("date", "start_time")
 
+    def with_places_taken(self):
+        """Annotate ``places_taken``: the bookings holding a place, counted in the query."""
+        return self.annotate(
+            places_taken=models.Count(
+                "bookings", filter=models.Q(bookings__status__in=PLACE_HOLDING_STATUSES)
+            )
+        )
+
     def past(self, today=None):
         return self.filter(date__lt=today or timezone.localdate()).order_by("-date", "-start_time")
 

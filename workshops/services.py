@@ -49,6 +49,22 @@ def has_verified_email(person):
     ).exists()
 
 
+def manages_trust_bookings(person):
+    """Verified people of a Trust see and manage its bookings: directors book for colleagues."""
+    return bool(person.trust_id) and has_verified_email(person)
+
+
+def bookings_visible_to(person):
+    """The bookings a person may see and change: their own, and their Trust's if they manage it.
+
+    Staff are not special here: they work in the admin.
+    """
+    visible = Q(person=person)
+    if manages_trust_bookings(person):
+        visible |= Q(trust_id=person.trust_id)
+    return Booking.objects.filter(visible)
+
+
 def check_may_book_for_trust(person):
     """Refuse people who may not book Trust places: unverified, unaffiliated, or non-member."""
     if not person.is_authenticated or not person.is_active:

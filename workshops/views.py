@@ -9,7 +9,7 @@ person's to see, so that other Trusts' bookings cannot even be told to exist.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -21,7 +21,7 @@ from resources.models import Resource
 from workshops import agenda, errors, services
 from workshops.calendar import booking_calendar
 from workshops.forms import BookingForm, ChangeAttendeeForm, ConfirmForm
-from workshops.models import PLACE_HOLDING_STATUSES, Booking, BookingStatus, Invitation, Workshop
+from workshops.models import Booking, BookingStatus, Invitation, Workshop
 
 
 def programme(request):
@@ -37,7 +37,7 @@ def detail(request, slug):
     """A published workshop. Staff may also preview a draft, which visitors cannot see."""
     workshops = Workshop.objects.all() if request.user.is_staff else Workshop.objects.public()
     workshop = get_object_or_404(
-        _with_places_taken(workshops)
+        workshops.with_places_taken()
         .select_related("theme", "outcome")
         .prefetch_related(
             "agenda_items",
@@ -62,7 +62,7 @@ def detail(request, slug):
 
 @login_required
 def book(request, slug):
-    workshop = get_object_or_404(_with_places_taken(Workshop.objects.public()), slug=slug)
+    workshop = get_object_or_404(Workshop.objects.public().with_places_taken(), slug=slug)
     full = _places_left(workshop) == 0
     form = BookingForm(
         _posted(request),
@@ -175,13 +175,13 @@ def calendar(request, pk):
 
 @login_required
 def my_bookings(request):
-    bookings = _bookings_for(request.user).filter(person=request.user)
+    bookings = services.bookings_visible_to(request.user).filter(person=request.user)
     return render(
         request,
         "workshops/my_bookings.html",
         {
             **_upcoming_and_past(bookings),
-            "manages_trust_bookings": _manages_trust_bookings(request.user),
+            "manages_trust_bookings": services.manages_trust_bookings(request.user),
         },
     )
 
@@ -189,8 +189,8 @@ def my_bookings(request):
 @login_required
 def trust_bookings(request):
     context = {"refusal": None, "upcoming": [], "past": []}
-    if _manages_trust_bookings(request.user):
-        bookings = _bookings_for(request.user).filter(trust_id=request.user.trust_id)
+    if services.manages_trust_bookings(request.user):
+        bookings = services.bookings_visible_to(request.user).filter(trust_id=request.user.trust_id)
         context.update(_upcoming_and_past(bookings))
     else:
         context["refusal"] = _refusal(request.user)
@@ -228,25 +228,9 @@ def invitation(request, token):
 # Who may see which bookings -------------------------------------------------
 
 
-def _manages_trust_bookings(person):
-    """Verified people of a Trust see and manage its bookings: directors book for colleagues."""
-    return bool(person.trust_id) and services.has_verified_email(person)
-
-
-def _bookings_for(person):
-    """The bookings a person may see and change: their own, and their Trust's if they manage it.
-
-    Staff are not special here: they work in the admin.
-    """
-    visible = Q(person=person)
-    if _manages_trust_bookings(person):
-        visible |= Q(trust_id=person.trust_id)
-    return Booking.objects.filter(visible)
-
-
 def _get_booking_for_user(request, pk, **filters):
     """The booking if the person may see it, else 404, which does not tell whether it exists."""
-    bookings = _bookings_for(request.user).select_related(
+    bookings = services.bookings_visible_to(request.user).select_related(
         "workshop", "person", "booked_by", "trust", "stakeholder_body"
     )
     return get_object_or_404(bookings.filter(**filters), pk=pk)
@@ -258,12 +242,6 @@ def _get_booking_for_user(request, pk, **filters):
 def _posted(request):
     """The form data: the POST, even an empty one, which ``request.POST or None`` drops."""
     return request.POST if request.method == "POST" else None
-
-
-def _with_places_taken(workshops):
-    return workshops.annotate(
-        places_taken=Count("bookings", filter=Q(bookings__status__in=PLACE_HOLDING_STATUSES))
-    )
 
 
 def _places_left(workshop):
@@ -298,7 +276,7 @@ def _booking_panel(person, workshop):
         "refusal": refusal,
         "refusal_needs_profile": _needs_profile(refusal),
     }
-    if _manages_trust_bookings(person):
+    if services.manages_trust_bookings(person):
         panel["trust_places"] = _trust_places(person.trust_id, workshop)
     elif person.stakeholder_body_id and not own_booking:
         panel["invitation"] = workshop.invitations.filter(person=person).first()
@@ -368,7 +346,7 @@ def _is_repeat(existing, booker, form):
     asked_for = form.cleaned_data["email"] if form.for_colleague else booker.email
     return (
         existing.person.email.lower() == asked_for.lower()
-        and _bookings_for(booker).filter(pk=existing.pk).exists()
+        and services.bookings_visible_to(booker).filter(pk=existing.pk).exists()
     )
 
 

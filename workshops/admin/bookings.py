@@ -154,8 +154,8 @@ class WorkshopAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .with_places_taken()
             .annotate(
-                places_taken=Count("bookings", filter=holding),
                 waiting_count=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
                 **by_area,
             )
