@@ -108,6 +108,9 @@ def load_accounts():
             "full_name": account.full_name,
             "job_title": account.job_title,
             "seniority": account.seniority,
+            # Demo accounts start with their seniority confirmed, as the operations manager
+            # would have done, so each role can be tried at once.
+            "confirmed_seniority": account.seniority,
             "functional_area": account.functional_area,
             "trust": Trust.objects.get(ods_code=account.trust_ods_code)
             if account.trust_ods_code

@@ -23,6 +23,10 @@ class Seniority(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The seniorities that workshops for directors are for, and that invitations go to.
+DIRECTOR_LEVEL = frozenset({Seniority.DIRECTOR, Seniority.EXECUTIVE_DIRECTOR})
+
+
 class UserQuerySet(models.QuerySet):
     def steering_group(self):
         """People of founding Trusts whom the operations manager marked as steering members."""
@@ -63,7 +67,30 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     job_title = models.CharField(max_length=150, blank=True)
-    seniority = models.CharField(max_length=20, choices=Seniority, blank=True)
+    seniority = models.CharField(
+        max_length=20,
+        choices=Seniority,
+        blank=True,
+        help_text="As the person states it. Director level counts once someone accountable "
+        "has confirmed it (confirmed seniority).",
+    )
+    confirmed_seniority = models.CharField(
+        max_length=20,
+        choices=Seniority,
+        blank=True,
+        editable=False,
+        help_text="The seniority the operations manager or a confirmed director of the same "
+        "Trust confirmed; a change on the profile waits for a new confirmation.",
+    )
+    seniority_confirmed_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    seniority_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     functional_area = models.CharField(max_length=30, choices=FunctionalArea, blank=True)
     trust = models.ForeignKey(
         "trusts.Trust",
@@ -151,6 +178,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         """The Trust or stakeholder body the person represents, or None."""
         return self.trust or self.stakeholder_body
 
+    @property
+    def is_director_level(self):
+        """Director level as stated and as confirmed: a claim alone does not count, and
+        someone who lowers their stated seniority stops counting at once."""
+        return self.seniority in DIRECTOR_LEVEL and self.confirmed_seniority in DIRECTOR_LEVEL
+
+    @property
+    def seniority_awaits_confirmation(self):
+        """A director-level seniority stated on the profile that no one has confirmed yet."""
+        return self.seniority in DIRECTOR_LEVEL and self.seniority != self.confirmed_seniority
+
 
 class ContactMessage(models.Model):
     """A message to the programme operations manager from the contact page.
@@ -226,6 +264,12 @@ class OutgoingEmail(models.Model):
         AGENDA_AGREED = "agenda_agreed", "Agenda agreed"
         AGENDA_CHANGED = "agenda_changed", "Details or agenda changed"
         COLLEAGUE_ACCOUNT = "colleague_account", "Account set up by a colleague"
+        PLACE_GIVEN_AWAY = "place_given_away", "Place given to someone else"
+        BOOKER_COPY = "booker_copy", "Copy to the person who booked"
+        NO_PLACE = "no_place", "Booking closed without a place"
+        SENIORITY_CONFIRMED = "seniority_confirmed", "Director level confirmed"
+        ACCOUNT = "account", "Account e-mail (address confirmation, password reset)"
+        CONTACT_MESSAGE = "contact_message", "Contact form message to the operations manager"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
@@ -238,7 +282,20 @@ class OutgoingEmail(models.Model):
         unique=True,
         help_text="Names the event and the recipient, e.g. invitation:w12:p34; one e-mail per key.",
     )
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="outgoing_emails")
+    recipient = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outgoing_emails",
+        help_text="Who the message is for; none for the operations mailbox.",
+    )
+    to_address = models.EmailField(
+        "to address",
+        blank=True,
+        help_text="Where it goes when that is not the recipient's login address: an address "
+        "being confirmed, or the operations mailbox.",
+    )
     workshop = models.ForeignKey(
         "workshops.Workshop",
         on_delete=models.CASCADE,
@@ -278,8 +335,16 @@ class OutgoingEmail(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(state="sent") | models.Q(sent_at__isnull=False),
                 name="outgoing_email_sent_has_time",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(to_address=""),
+                name="outgoing_email_has_somewhere_to_go",
+            ),
         ]
 
     def __str__(self):
         return self.key
+
+    @property
+    def address(self):
+        return self.to_address or self.recipient.email

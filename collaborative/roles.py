@@ -34,6 +34,10 @@ WITHHELD_PERMISSIONS = {
     "workshops.add_workshopchange",
     "workshops.change_workshopchange",
     "workshops.delete_workshopchange",
+    # So is a booking's audit trail (workshops.models.BookingEvent).
+    "workshops.add_bookingevent",
+    "workshops.change_bookingevent",
+    "workshops.delete_bookingevent",
 }
 
 

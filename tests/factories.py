@@ -53,6 +53,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Person {n}")
     job_title = "Director of Nursing"
     seniority = Seniority.DIRECTOR
+    # Confirmed as stated unless a test says otherwise (confirmed_seniority="").
+    confirmed_seniority = factory.LazyAttribute(lambda person: person.seniority)
     functional_area = FunctionalArea.NURSING
     password = factory.django.Password("a-test-password-1")
 

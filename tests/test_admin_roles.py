@@ -26,7 +26,14 @@ from tests.factories import (
     WorkshopFactory,
 )
 from trusts.models import AffiliationRequest
-from workshops.models import Outcome, TopicProposal, TopicSupport, Workshop, WorkshopChange
+from workshops.models import (
+    BookingEvent,
+    Outcome,
+    TopicProposal,
+    TopicSupport,
+    Workshop,
+    WorkshopChange,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +50,8 @@ WITHHELD_FROM_THE_ROLE = {
     ("workshops.booking", "delete"),
     ("workshops.workshopchange", "add"),
     ("workshops.workshopchange", "delete"),
+    ("workshops.bookingevent", "add"),
+    ("workshops.bookingevent", "delete"),
 }
 OUTSIDE_THE_ROLE = {"auth", "account"}
 # Pages no one opens, superusers included: the outbox and the history are written by
@@ -51,6 +60,8 @@ CLOSED_TO_EVERYONE = {
     ("collaborative.outgoingemail", "add"),
     ("workshops.workshopchange", "add"),
     ("workshops.workshopchange", "delete"),
+    ("workshops.bookingevent", "add"),
+    ("workshops.bookingevent", "delete"),
 }
 
 
@@ -87,7 +98,10 @@ def one_of_everything(trust_a, director_a, steering_member, operations_manager):
         "workshops.theme": workshop.theme,
         "workshops.workshop": workshop,
         "workshops.agendaitem": AgendaItemFactory(workshop=workshop),
-        "workshops.booking": BookingFactory(workshop=workshop, person=director_a),
+        "workshops.booking": (booking := BookingFactory(workshop=workshop, person=director_a)),
+        "workshops.bookingevent": BookingEvent.objects.create(
+            booking=booking, action=BookingEvent.Action.BOOKED, door="test"
+        ),
         "workshops.invitation": InvitationFactory(workshop=workshop),
         "workshops.topicproposal": proposal,
         "workshops.topicsupport": TopicSupport.objects.create(

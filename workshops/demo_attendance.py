@@ -42,6 +42,7 @@ def representative(trust, index, area):
             f"{LAST_NAMES[(seed * 7) % len(LAST_NAMES)]}",
             "job_title": JOB_TITLES[area],
             "seniority": Seniority.DIRECTOR,
+            "confirmed_seniority": Seniority.DIRECTOR,
             "functional_area": area,
             "trust": trust,
             "password": make_password(None),

@@ -378,6 +378,12 @@ class Booking(models.Model):
         help_text="Whether the person came: unknown until the operations manager records it "
         "for a confirmed place at a workshop that has taken place.",
     )
+    calendar_sequence = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised when the place is cancelled or given to someone else; added to the "
+        "workshop's sequence, so that each calendar message outranks the one before it.",
+    )
 
     objects = BookingQuerySet.as_manager()
 
@@ -441,6 +447,34 @@ class Booking(models.Model):
     def holds_a_place(self):
         return self.status in PLACE_HOLDING_STATUSES
 
+    def shows_video_link_to(self, person):
+        """The video link goes to the confirmed attendee of a virtual workshop and no one else."""
+        return (
+            self.status == BookingStatus.CONFIRMED
+            and person is not None
+            and self.person_id == person.pk
+            and self.workshop.is_virtual
+            and bool(self.workshop.video_link)
+        )
+
+    @property
+    def calendar_uid(self):
+        """One calendar entry per booking: a new booking after a cancellation is a new entry."""
+        return f"booking-{self.pk}@nmhwdc.nhs.uk"
+
+    @property
+    def sequence(self):
+        """The calendar SEQUENCE now: it only ever grows, for the workshop and the booking."""
+        return self.workshop.calendar_sequence + self.calendar_sequence
+
+    def log(self, action, *, by, **data):
+        """Write a line of the booking's audit trail; the door comes from ``workshops.audit``."""
+        from workshops.audit import current_door
+
+        return BookingEvent.objects.create(
+            booking=self, action=action, actor=by, door=current_door(), data=data
+        )
+
     def waiting_position(self):
         """1 for the first person waiting, and so on; None if not waiting."""
         if self.status != BookingStatus.WAITING:
@@ -476,6 +510,52 @@ class Booking(models.Model):
                 positions[pk] = position
         for booking in waiting:
             booking.position = positions[booking.pk]
+
+
+class BookingEvent(models.Model):
+    """One line of a booking's audit trail: who did what, through which door, and when.
+
+    Written by the booking rules (``Booking.log``) in the change's own transaction, so the
+    trail and the change commit or fail together; never edited or deleted afterwards.
+    """
+
+    class Action(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        BOOKED_BEYOND_CAPS = "booked_beyond_caps", "Booked beyond the Trust's places"
+        APPROVED = "approved", "Approved"
+        NOT_APPROVED = "not_approved", "Not approved"
+        ATTENDEE_CHANGED = "attendee_changed", "Attendee changed"
+        MOVED = "moved", "Moved to another workshop"
+        CANCELLED = "cancelled", "Cancelled"
+        OFFERED = "offered", "Place offered"
+        ACCEPTED = "accepted", "Offer accepted"
+        DECLINED = "declined", "Offer declined"
+        OFFER_EXPIRED = "offer_expired", "Offer expired"
+        WORKSHOP_CANCELLED = "workshop_cancelled", "Workshop cancelled"
+        ATTENDANCE = "attendance", "Attendance recorded"
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=30, choices=Action)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who did it; empty for the portal's own scheduled work.",
+    )
+    door = models.CharField(
+        max_length=200, help_text="The page, admin action or task the change came through."
+    )
+    at = models.DateTimeField(default=timezone.now)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["booking", "at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.booking}"
 
 
 from workshops.models_invitations import (  # noqa: E402, F401

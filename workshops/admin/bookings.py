@@ -26,6 +26,7 @@ from workshops.models import (
     PLACE_HOLDING_STATUSES,
     AgendaItem,
     Booking,
+    BookingEvent,
     BookingStatus,
     Invitation,
     Workshop,
@@ -284,6 +285,50 @@ def attendee_rows(bookings):
         ]
 
 
+class BookingEventInline(admin.TabularInline):
+    """The booking's audit trail, to read: nobody edits or deletes history."""
+
+    model = BookingEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "action", "actor", "door", "data"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BookingEvent)
+class BookingEventAdmin(admin.ModelAdmin):
+    """Every booking's audit trail in one list: who did what to which booking, and where."""
+
+    list_display = ["at", "action", "booking", "actor", "door"]
+    list_filter = ["action", "at"]
+    list_select_related = ["booking__person", "booking__workshop", "actor"]
+    search_fields = [
+        "booking__person__email",
+        "booking__person__full_name",
+        "actor__email",
+        "booking__workshop__title",
+    ]
+    date_hierarchy = "at"
+    fields = readonly_fields = ["at", "action", "booking", "actor", "door", "data"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = [
@@ -314,6 +359,7 @@ class BookingAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["workshop", "person", "trust", "stakeholder_body"]
     date_hierarchy = "requested_at"
+    inlines = [BookingEventInline]
     actions = [
         "approve",
         "reject",
