@@ -16,7 +16,9 @@ from email.utils import parseaddr
 from functools import partial
 from itertools import batched
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -29,8 +31,8 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from icalendar import Calendar
 
-from collaborative.models import OutgoingEmail, User
-from workshops.calendar import PRODUCT_ID, workshop_event
+from collaborative.models import ContactMessage, OutgoingEmail, User
+from workshops.calendar import PRODUCT_ID, booking_event
 from workshops.models import BookingStatus
 
 logger = logging.getLogger(__name__)
@@ -40,7 +42,7 @@ State = OutgoingEmail.State
 
 # Messages that carry the calendar entry of a confirmed place, and those that take it away.
 PUBLISHES_CALENDAR = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_APPROVED, Kind.WORKSHOP_CHANGED}
-CANCELS_CALENDAR = {Kind.BOOKING_CANCELLED, Kind.WORKSHOP_CANCELLED}
+CANCELS_CALENDAR = {Kind.BOOKING_CANCELLED, Kind.WORKSHOP_CANCELLED, Kind.PLACE_GIVEN_AWAY}
 
 
 # The outbox ------------------------------------------------------------------
@@ -215,12 +217,13 @@ def _refused_for_good(error):
 def render(message):
     """The e-mail for an outbox row: subject, text and HTML parts, and any calendar file."""
     context = _context(message)
-    name = f"email/{message.kind}"
+    name = _template_name(message)
     email = EmailMultiAlternatives(
         subject=" ".join(render_to_string(f"{name}.subject.txt", context).split()),
         body=render_to_string(f"{name}.txt", context),
-        to=[message.recipient.email],
-        reply_to=[settings.PROGRAMME_OPERATIONS_EMAIL],
+        to=[message.address],
+        # Answers go to the operations manager, except a contact message's: to its sender.
+        reply_to=[context.get("reply_to") or settings.PROGRAMME_OPERATIONS_EMAIL],
         headers={
             # The same Message-ID on every attempt lets mail programs drop a duplicate.
             "Message-ID": f"<{message.key.replace(':', '.')}@{_mail_domain()}>",
@@ -233,12 +236,28 @@ def render(message):
     return email
 
 
+def _template_name(message):
+    """``email/<kind>``; an account e-mail names which of allauth's messages it is."""
+    if message.kind == Kind.ACCOUNT:
+        return f"email/account/{message.context['message']}"
+    return f"email/{message.kind}"
+
+
 def calendar_file(message):
-    """The .ics a message carries: the entry of a confirmed place, or its cancellation."""
-    booking = message.booking
-    if booking is None:
+    """The .ics a message carries: the entry of a confirmed place, or its cancellation.
+
+    Only the attendee's own messages publish the entry (with the video link); the
+    SEQUENCE is the booking's at the event, so a later event always outranks it.
+    """
+    booking, recipient = message.booking, message.recipient
+    if booking is None or recipient is None:
         return None
-    if message.kind in PUBLISHES_CALENDAR and booking.status == BookingStatus.CONFIRMED:
+    is_attendee = booking.person_id == recipient.pk
+    if (
+        message.kind in PUBLISHES_CALENDAR
+        and is_attendee
+        and booking.status == BookingStatus.CONFIRMED
+    ):
         method = "PUBLISH"
     elif message.kind in CANCELS_CALENDAR and message.context.get("had_place"):
         method = "CANCEL"
@@ -248,7 +267,11 @@ def calendar_file(message):
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("method", method)
-    event = workshop_event(message.workshop, include_video_link=method == "PUBLISH")
+    event = booking_event(
+        booking,
+        include_video_link=method == "PUBLISH" and booking.shows_video_link_to(recipient),
+        sequence=message.context.get("sequence"),
+    )
     if method == "CANCEL":
         event.pop("status")
         event.add("status", "CANCELLED")
@@ -305,11 +328,10 @@ def _context(message):
             agenda=_agenda(workshop),
         )
     if booking is not None:
-        confirmed = booking.status == BookingStatus.CONFIRMED
         context.update(
             booking_url=_url(reverse("workshops:booking", args=[booking.pk])),
             booked_by=booking.booked_by if booking.booked_by_id != person.pk else None,
-            video_link=workshop.video_link if confirmed and workshop.is_virtual else "",
+            video_link=workshop.video_link if booking.shows_video_link_to(person) else "",
         )
     if extra := EXTRA_CONTEXT.get(message.kind):
         context.update(extra(message))
@@ -343,7 +365,12 @@ def _offer_context(message):
 
 def _colleague_account_context(message):
     """The set-up link is made at sending time, so it is fresh when it arrives."""
-    person = message.recipient
+    booker = User.objects.select_related("trust").get(pk=message.context["booker_id"])
+    return {"booker": booker, "setup_url": _set_password_url(message.recipient)}
+
+
+def _set_password_url(person):
+    """A link to choose a new password: allauth's reset link, with a token made now."""
     path = reverse(
         "account_reset_password_from_key",
         kwargs={
@@ -351,12 +378,75 @@ def _colleague_account_context(message):
             "key": default_token_generator.make_token(person),
         },
     )
-    booker = User.objects.select_related("trust").get(pk=message.context["booker_id"])
-    return {"booker": booker, "setup_url": _url(path)}
+    return _url(path)
+
+
+def _account_context(message):
+    """The links of an account e-mail (collaborative.adapters), made at sending time.
+
+    The outbox row holds no key: the password reset link is made from the
+    recipient, and the confirmation link from the address being confirmed,
+    both signed now, so they are fresh when they arrive and the row gives
+    nobody who reads it a way into an account.
+    """
+    context = {
+        "address": message.address,
+        "confirm_days": allauth_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
+        "sign_in_url": _url(reverse("account_login")),
+        "sign_up_url": _url(reverse("account_signup")),
+        "password_reset_url": _url(reverse("account_reset_password")),
+        "email_settings_url": _url(reverse("account_email")),
+    }
+    if timestamp := message.context.get("timestamp"):
+        context["changed_at"] = moment(parse_datetime(timestamp))
+    if message.context["message"] == "password_reset_key":
+        context["set_password_url"] = _set_password_url(message.recipient)
+    if address_id := message.context.get("email_address_id"):
+        address = EmailAddress.objects.filter(pk=address_id).first()
+        if address is None:
+            raise LookupError(f"The address {message.address} was removed before the e-mail went.")
+        key = EmailConfirmationHMAC(address).key
+        context["confirm_url"] = _url(reverse("account_confirm_email", args=[key]))
+    return context
+
+
+def _contact_context(message):
+    """The contact message as it was sent; answers go to its sender."""
+    contact = ContactMessage.objects.get(pk=message.context["contact_message_id"])
+    admin_path = reverse("admin:collaborative_contactmessage_change", args=[contact.pk])
+    return {
+        "contact": contact,
+        "received": moment(contact.received_at),
+        "reply_to": contact.email,
+        "admin_url": _url(admin_path),
+    }
+
+
+def _booker_copy_context(message):
+    """What the attendee was told, as they were told it but without their video link."""
+    attendee = User.objects.get(pk=message.context["copy_to"])
+    original = OutgoingEmail(
+        kind=message.context["copy_of"],
+        key=message.key,
+        recipient=attendee,
+        workshop=message.workshop,
+        booking=message.booking,
+        context=message.context,
+    )
+    context = {**_context(original), "video_link": ""}
+    name = f"email/{original.kind}"
+    return {
+        "attendee": attendee,
+        "original_subject": " ".join(render_to_string(f"{name}.subject.txt", context).split()),
+        "original_text": render_to_string(f"{name}.txt", context),
+    }
 
 
 EXTRA_CONTEXT = {
+    Kind.BOOKER_COPY: _booker_copy_context,
     Kind.INVITATION: _invitation_context,
     Kind.PLACE_OFFERED: _offer_context,
     Kind.COLLEAGUE_ACCOUNT: _colleague_account_context,
+    Kind.ACCOUNT: _account_context,
+    Kind.CONTACT_MESSAGE: _contact_context,
 }

@@ -99,14 +99,14 @@ def test_cancellations_racing_offer_acceptances_never_overfill_the_workshop():
         for person in people_of_many_trusts(8)
     ]
     confirmed = list(workshop.bookings.filter(status=BookingStatus.CONFIRMED))
-    services.cancel_booking(booking=confirmed[0])
-    services.cancel_booking(booking=confirmed[1])
+    services.cancel_booking(booking=confirmed[0], by=confirmed[0].person)
+    services.cancel_booking(booking=confirmed[1], by=confirmed[1].person)
     offered = list(workshop.bookings.filter(status=BookingStatus.OFFERED))
     assert len(offered) == 2
-    calls = [lambda b=b: services.accept_offer(booking=b) for b in offered]
-    calls += [lambda b=b: services.cancel_booking(booking=b) for b in confirmed[2:]]
-    calls += [lambda b=b: services.decline_offer(booking=b) for b in offered[:1]]
-    calls += [lambda b=b: services.accept_offer(booking=b) for b in waiting[-2:]]
+    calls = [lambda b=b: services.accept_offer(booking=b, by=b.person) for b in offered]
+    calls += [lambda b=b: services.cancel_booking(booking=b, by=b.person) for b in confirmed[2:]]
+    calls += [lambda b=b: services.decline_offer(booking=b, by=b.person) for b in offered[:1]]
+    calls += [lambda b=b: services.accept_offer(booking=b, by=b.person) for b in waiting[-2:]]
     run_together(calls)
     assert workshop.bookings.holding_a_place().count() <= workshop.capacity
     assert workshop.bookings.holding_a_place().count() == 4

@@ -205,7 +205,7 @@ def test_a_rejected_approval_frees_the_place_for_the_waiting_list(trust_a, trust
     workshop = WorkshopFactory(capacity=1)
     pending = book(workshop, colleague(trust_a, seniority=Seniority.OTHER))
     waiting = book(workshop, colleague(trust_b))
-    services.reject_booking(booking=pending)
+    services.reject_booking(booking=pending, by=None)
     pending.refresh_from_db()
     waiting.refresh_from_db()
     assert pending.cancellation_reason == CancellationReason.NOT_APPROVED
@@ -218,7 +218,7 @@ def test_a_cancellation_offers_the_place_to_the_first_waiting_person(trust_a, tr
     first = book(workshop, colleague(trust_b, NURSING))
     second = book(workshop, colleague(trust_b, HR))
     now = timezone.now()
-    services.cancel_booking(booking=confirmed, now=now)
+    services.cancel_booking(booking=confirmed, by=None, now=now)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == BookingStatus.OFFERED
@@ -233,7 +233,7 @@ def test_the_offer_skips_waiting_people_whose_trust_caps_no_longer_fit(trust_a, 
     blocked = book(workshop, colleague(trust_a, NURSING))
     fits = book(workshop, colleague(trust_b, OD))
     for holder in holders:
-        services.cancel_booking(booking=holder)
+        services.cancel_booking(booking=holder, by=holder.person)
     first.refresh_from_db()
     blocked.refresh_from_db()
     fits.refresh_from_db()
@@ -246,8 +246,8 @@ def test_accepting_an_offer_confirms_the_place(trust_a, trust_b):
     workshop = WorkshopFactory(capacity=1)
     confirmed = book(workshop, colleague(trust_a))
     waiting = book(workshop, colleague(trust_b))
-    services.cancel_booking(booking=confirmed)
-    assert services.accept_offer(booking=waiting).status == BookingStatus.CONFIRMED
+    services.cancel_booking(booking=confirmed, by=confirmed.person)
+    assert services.accept_offer(booking=waiting, by=waiting.person).status == BookingStatus.CONFIRMED
 
 
 def test_declining_an_offer_moves_it_to_the_next_person(trust_a, trust_b):
@@ -255,8 +255,8 @@ def test_declining_an_offer_moves_it_to_the_next_person(trust_a, trust_b):
     confirmed = book(workshop, colleague(trust_a))
     first = book(workshop, colleague(trust_b, NURSING))
     second = book(workshop, colleague(trust_b, HR))
-    services.cancel_booking(booking=confirmed)
-    services.decline_offer(booking=first)
+    services.cancel_booking(booking=confirmed, by=confirmed.person)
+    services.decline_offer(booking=first, by=first.person)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.cancellation_reason == CancellationReason.OFFER_DECLINED
@@ -268,7 +268,7 @@ def test_an_expired_offer_moves_to_the_next_person_and_cannot_be_accepted(trust_
     confirmed = book(workshop, colleague(trust_a))
     first = book(workshop, colleague(trust_b, NURSING))
     second = book(workshop, colleague(trust_b, HR))
-    services.cancel_booking(booking=confirmed)
+    services.cancel_booking(booking=confirmed, by=confirmed.person)
     later = timezone.now() + datetime.timedelta(hours=2)
     assert services.expire_offers(now=later) == 1
     assert services.expire_offers(now=later) == 0
@@ -277,7 +277,7 @@ def test_an_expired_offer_moves_to_the_next_person_and_cannot_be_accepted(trust_
     assert first.cancellation_reason == CancellationReason.OFFER_EXPIRED
     assert second.status == BookingStatus.OFFERED
     with pytest.raises(errors.OfferNotOpen, match="no longer open"):
-        services.accept_offer(booking=first)
+        services.accept_offer(booking=first, by=first.person)
 
 
 def test_no_offer_leaves_the_workshop_over_capacity(trust_a, trust_b):
@@ -285,14 +285,14 @@ def test_no_offer_leaves_the_workshop_over_capacity(trust_a, trust_b):
     confirmed = book(workshop, colleague(trust_a))
     book(workshop, colleague(trust_b, NURSING))
     book(workshop, colleague(trust_b, HR))
-    services.cancel_booking(booking=confirmed)
-    services.cancel_booking(booking=confirmed)
+    services.cancel_booking(booking=confirmed, by=confirmed.person)
+    services.cancel_booking(booking=confirmed, by=confirmed.person)
     assert workshop.bookings.holding_a_place().count() == 1
 
 
 def test_a_freed_place_with_nobody_waiting_is_open_to_new_bookings(director_a, director_b):
     workshop = WorkshopFactory(capacity=1)
-    services.cancel_booking(booking=book(workshop, director_a))
+    services.cancel_booking(booking=book(workshop, director_a), by=director_a)
     assert book(workshop, director_b).status == BookingStatus.CONFIRMED
 
 
@@ -345,7 +345,7 @@ def test_an_invitation_is_single_use():
     person = UserFactory(stakeholder_body=StakeholderBodyFactory(), functional_area="")
     invitation = InvitationFactory(person=person)
     booking = services.book_with_invitation(token=invitation.token, person=person)
-    services.cancel_booking(booking=booking)
+    services.cancel_booking(booking=booking, by=booking.person)
     with pytest.raises(errors.InvitationNotUsable, match="already been used"):
         services.book_with_invitation(token=invitation.token, person=person)
 
@@ -387,7 +387,7 @@ def test_waiting_people_do_not_hold_trust_places(trust_a, trust_b):
 def test_bookings_of_a_past_workshop_cannot_be_cancelled(director_a):
     booking = BookingFactory(person=director_a, workshop__date=datetime.date(2022, 2, 28))
     with pytest.raises(errors.NotAllowed, match="already taken place"):
-        services.cancel_booking(booking=booking)
+        services.cancel_booking(booking=booking, by=booking.person)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
 

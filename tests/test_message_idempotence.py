@@ -139,7 +139,7 @@ def test_cancelling_twice_acknowledges_once(director_a, mailoutbox, on_commit):
 
     for _ in range(2):
         with on_commit():
-            services.cancel_booking(booking=booking)
+            services.cancel_booking(booking=booking, by=booking.person)
 
     assert len(mailoutbox) == 1
 

@@ -4,20 +4,30 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from workshops.models import BookingStatus, Workshop
+from workshops.models import Workshop
 
 PRODUCT_ID = "-//National Mental Health Workforce Development Collaborative//Portal//EN"
 
 
-def event_uid(workshop):
-    """Stable across changes, so a calendar replaces the entry rather than adding another."""
-    return f"workshop-{workshop.pk}@nmhwdc.nhs.uk"
+def booking_event(booking, *, include_video_link, sequence=None):
+    """The workshop as a calendar event of this booking.
+
+    The UID is the booking's, stable while the booking lives, so a calendar replaces the
+    entry on a change; a new booking after a cancellation is a new entry. ``sequence``
+    is the one the booking had at the event being told (``Booking.sequence`` by default).
+    """
+    return workshop_event(
+        booking.workshop,
+        uid=booking.calendar_uid,
+        sequence=booking.sequence if sequence is None else sequence,
+        include_video_link=include_video_link,
+    )
 
 
-def workshop_event(workshop, *, include_video_link):
+def workshop_event(workshop, *, uid, sequence, include_video_link):
     event = Event()
-    event.add("uid", event_uid(workshop))
-    event.add("sequence", workshop.calendar_sequence)
+    event.add("uid", uid)
+    event.add("sequence", sequence)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", workshop.starts_at)
     event.add("dtend", workshop.ends_at)
@@ -44,13 +54,13 @@ def workshop_event(workshop, *, include_video_link):
     return event
 
 
-def booking_calendar(booking, *, for_attendee):
+def booking_calendar(booking, *, viewer):
     """The .ics for one booking; the video link goes only to the confirmed attendee themselves."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    with_link = for_attendee and booking.status == BookingStatus.CONFIRMED
-    calendar.add_component(workshop_event(booking.workshop, include_video_link=with_link))
+    with_link = booking.shows_video_link_to(viewer)
+    calendar.add_component(booking_event(booking, include_video_link=with_link))
     calendar.add_missing_timezones()
     return calendar.to_ical()

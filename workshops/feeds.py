@@ -21,7 +21,7 @@ from django.views.decorators.http import condition
 from icalendar import Calendar, vDuration
 
 from collaborative.models import User
-from workshops.calendar import PRODUCT_ID, workshop_event
+from workshops.calendar import PRODUCT_ID, booking_event
 from workshops.models import Booking, BookingStatus, CancellationReason, Workshop
 
 HISTORY = datetime.timedelta(days=365)
@@ -49,6 +49,8 @@ def _feed(request, token):
         )
         # One entry per workshop (one UID): the latest booking for it.
         request._calendar_feed = list({b.workshop_id: b for b in bookings}.values())
+        for booking in request._calendar_feed:
+            booking.person = person
     return request._calendar_feed
 
 
@@ -83,10 +85,7 @@ def personal_calendar(request, token):
     calendar.add("x-published-ttl", vDuration(REFRESH).to_ical().decode())
     for booking in _feed(request, token):
         calendar.add_component(
-            workshop_event(
-                booking.workshop,
-                include_video_link=booking.status == BookingStatus.CONFIRMED,
-            )
+            booking_event(booking, include_video_link=booking.shows_video_link_to(booking.person))
         )
     calendar.add_missing_timezones()
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")

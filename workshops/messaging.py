@@ -1,59 +1,81 @@
 """Which messages each workshop and booking event sends, and to whom.
 
-The booking services call these functions, one line per event, inside their
-transaction. Events of a whole workshop (opened for booking; date, time or
-place changed; cancelled) are caught when the Workshop is saved, because the
-operations manager also makes them in the admin's workshop form; the steering
-group's agenda events arrive as signals. Every function only records outbox
-rows (``collaborative.mail.record``) under a key naming the event and the
+The rule functions (``workshops.services``, ``workshops.agenda``) call these,
+one line per event, inside their transaction; nothing here runs from
+``save()`` or a signal. Every function only records outbox rows
+(``collaborative.mail.record``) under a key naming the event and the
 recipient, so that an event told twice sends nothing twice; delivery follows
 the commit.
 
-The receivers below connect when this module is imported, which
-``workshops.services`` does, so at start-up through the admin's autodiscovery.
+Messages about a booking carry the calendar SEQUENCE the booking had at the
+event, so that calendars apply a confirmation, a cancellation and a new
+confirmation in the order they happened, whenever each is delivered. Whoever
+booked a place for someone else gets a copy of what the attendee is told.
 """
 
 import datetime
-import uuid
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.db.models.signals import post_save, pre_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from collaborative import mail
-from collaborative.models import OutgoingEmail, Seniority, User
-from workshops import signals
+from collaborative.models import DIRECTOR_LEVEL, OutgoingEmail, User
 from workshops.models import (
+    WAITING_LIST_ORDER,
     Booking,
     BookingStatus,
     CancellationReason,
-    Invitation,
     Workshop,
-    WorkshopChange,
 )
 
 Kind = OutgoingEmail.Kind
 
-INVITED_SENIORITY = (Seniority.DIRECTOR, Seniority.EXECUTIVE_DIRECTOR)
 # What people booked are told about when it changes, with a new calendar entry.
 NOTIFIED_FIELDS = ("title", "date", "start_time", "end_time", "format", "venue")
 
 
-def _about(booking, kind, event, **context):
-    """One message about a booking to its attendee; the key names the event and the attendee."""
+def _about(booking, kind, event, *, person=None, **context):
+    """One message about a booking to its attendee (or ``person``, someone it concerns).
+
+    The key names the event, the booking at its current calendar step, and the
+    recipient: a place given back to someone who had it before is a new event.
+    """
+    person = person or booking.person
     return OutgoingEmail(
         kind=kind,
-        key=f"{event}:b{booking.pk}:p{booking.person_id}",
-        recipient_id=booking.person_id,
+        key=f"{event}:b{booking.pk}.{booking.calendar_sequence}:p{person.pk}",
+        recipient_id=person.pk,
         workshop_id=booking.workshop_id,
         booking=booking,
-        context=context,
+        context={"sequence": booking.sequence, "attendee": str(booking.person), **context},
     )
+
+
+def _booker_copy(message):
+    """A copy for whoever booked the place, if that is someone else of the portal's members.
+
+    The operations manager books in the admin and sees everything there, so gets none.
+    """
+    booker = message.booking.booked_by
+    if booker is None or booker.pk == message.recipient_id or booker.is_staff:
+        return None
+    return OutgoingEmail(
+        kind=Kind.BOOKER_COPY,
+        key=f"copy:{message.key}:p{booker.pk}",
+        recipient_id=booker.pk,
+        workshop_id=message.workshop_id,
+        booking=message.booking,
+        context={**message.context, "copy_of": message.kind, "copy_to": message.recipient_id},
+    )
+
+
+def _record_with_copies(messages):
+    copies = [copy for message in messages if (copy := _booker_copy(message))]
+    mail.record([*messages, *copies])
 
 
 def _to_everyone_booked(workshop, kind, event, **context):
@@ -67,7 +89,7 @@ def _to_everyone_booked(workshop, kind, event, **context):
                 had_place=booking.status == BookingStatus.CONFIRMED,
                 **context,
             )
-            for booking in workshop.bookings.active()
+            for booking in workshop.bookings.active().select_related("person")
         ]
     )
 
@@ -86,27 +108,56 @@ def booking_made(booking):
         message = _about(booking, Kind.WAITING_LIST, "waiting", position=position)
     else:
         return
-    mail.record([message])
+    _record_with_copies([message])
 
 
 def booking_approved(booking):
-    mail.record([_about(booking, Kind.BOOKING_APPROVED, "approved")])
+    _record_with_copies([_about(booking, Kind.BOOKING_APPROVED, "approved")])
 
 
-def booking_ending(booking, reason):
-    """Call before a booking is cancelled: an acknowledgement, or the approval's refusal."""
+def _who(by, person):
+    """The name to give as whoever made a change, unless it was the person themselves."""
+    if by is None or by.pk == person.pk:
+        return ""
+    if by.is_staff:
+        return "the programme operations manager"
+    return str(by)
+
+
+def booking_ended(booking, reason, *, by, had_place):
+    """A booking cancelled (saying by whom) or not approved; ``had_place`` if it was confirmed,
+    so that the calendar entry is taken away."""
     if reason == CancellationReason.CANCELLED:
-        had_place = booking.status == BookingStatus.CONFIRMED
-        message = _about(booking, Kind.BOOKING_CANCELLED, "cancelled", had_place=had_place)
+        message = _about(
+            booking,
+            Kind.BOOKING_CANCELLED,
+            "cancelled",
+            had_place=had_place,
+            cancelled_by=_who(by, booking.person),
+        )
     elif reason == CancellationReason.NOT_APPROVED:
         message = _about(booking, Kind.BOOKING_NOT_APPROVED, "not-approved")
     else:
         return
+    _record_with_copies([message])
+
+
+def place_given_away(booking, *, replaced, by, had_place):
+    """Tell the person replaced that the place went to someone else, taking the calendar
+    entry (and with it the video link) out of their calendar. Call after the change."""
+    message = _about(
+        booking,
+        Kind.PLACE_GIVEN_AWAY,
+        "given-away",
+        person=replaced,
+        had_place=had_place,
+        changed_by=_who(by, replaced),
+    )
     mail.record([message])
 
 
 def places_offered(bookings):
-    mail.record(
+    _record_with_copies(
         [
             _about(
                 booking,
@@ -120,7 +171,7 @@ def places_offered(bookings):
 
 
 def offer_expired(booking):
-    mail.record([_about(booking, Kind.OFFER_EXPIRED, "offer-expired")])
+    _record_with_copies([_about(booking, Kind.OFFER_EXPIRED, "offer-expired")])
 
 
 def record_reminders(*, today=None):
@@ -144,7 +195,7 @@ def record_reminders(*, today=None):
             workshop__date__lte=today + datetime.timedelta(days=points[-1]),
         )
         .exclude(workshop__status__in=(Workshop.Status.CANCELLED, Workshop.Status.HELD))
-        .select_related("workshop")
+        .select_related("workshop", "person")
     )
     messages = []
     for booking in bookings:
@@ -159,11 +210,15 @@ def record_reminders(*, today=None):
 
 
 # Workshops ---------------------------------------------------------------------
+#
+# Called by the workshop rules (workshops.services, workshops.agenda) inside the change's
+# transaction, never from ``save()`` or a signal: a change rolled back has told no one.
 
 
 def invite(workshop, *, people=None):
-    """One invitation per person per workshop, ever: every active member Trust's directors
-    with a confirmed address, and the stakeholder representatives invited to this workshop.
+    """One invitation per person per workshop, ever: the directors of every active member
+    Trust, at director level as they say and as confirmed, with a confirmed address; and the
+    stakeholder representatives invited to this workshop.
 
     ``people`` narrows it to some of them (a stakeholder invited later).
     """
@@ -175,7 +230,8 @@ def invite(workshop, *, people=None):
         is_active=True,
         wants_invitations=True,
         trust__membership__is_active=True,
-        seniority__in=INVITED_SENIORITY,
+        seniority__in=DIRECTOR_LEVEL,
+        confirmed_seniority__in=DIRECTOR_LEVEL,
     )
     stakeholders = workshop.invitations.filter(
         person__is_active=True, used_at__isnull=True, expires_at__gt=timezone.now()
@@ -201,39 +257,6 @@ def invite(workshop, *, people=None):
     )
 
 
-def workshop_changed(workshop, changes):
-    """Date, time or place changed: everyone booked hears it, under the new calendar SEQUENCE."""
-    _to_everyone_booked(
-        workshop,
-        Kind.WORKSHOP_CHANGED,
-        f"workshop-changed:s{workshop.calendar_sequence}",
-        changes=changes,
-    )
-
-
-def workshop_cancelled(workshop):
-    """Call while the bookings are still active: those with a place get METHOD:CANCEL."""
-    _to_everyone_booked(workshop, Kind.WORKSHOP_CANCELLED, "workshop-cancelled")
-
-
-def agenda_agreed(workshop):
-    _to_everyone_booked(workshop, Kind.AGENDA_AGREED, "agenda-agreed")
-
-
-def agenda_changed(workshop, summary):
-    """The steering group changed the agenda or details after agreeing it.
-
-    A change of date, time or place was already told, with its calendar
-    entry, when the workshop was saved; this tells the rest. The key is the
-    change's line in the workshop's history.
-    """
-    change = WorkshopChange.objects.filter(workshop=workshop).first()
-    if change and any(field.get("field") in NOTIFIED_FIELDS for field in change.fields):
-        return
-    event = f"c{change.pk}" if change else uuid.uuid4().hex
-    _to_everyone_booked(workshop, Kind.AGENDA_CHANGED, f"agenda-changed:{event}", summary=summary)
-
-
 def _shown(name, value):
     if value in (None, ""):
         return "none"
@@ -246,17 +269,22 @@ def _shown(name, value):
     return str(value)
 
 
-def workshop_saved(workshop, before):
-    """What a saved workshop's change tells people: ``before`` holds the stored values."""
-    Status = Workshop.Status
-    if workshop.status == Status.CANCELLED:
-        if before["status"] != Status.CANCELLED:
-            workshop_cancelled(workshop)
-        return
-    if workshop.status == Status.OPEN and before["status"] != Status.OPEN:
-        invite(workshop)
-    if workshop.status == Status.HELD or before["date"] < timezone.localdate():
-        return
+# The video link is told only to people with a confirmed place, and never in the text.
+NEW_VIDEO_LINK = {
+    "label": "Video link",
+    "before": "the link you had",
+    "after": "a new link, in the attached calendar entry and on your booking page",
+}
+
+
+def workshop_changed(workshop, before):
+    """Call once a change of the workshop's details is saved; ``before`` holds the values
+    it had (``NOTIFIED_FIELDS``, and ``video_link``).
+
+    Everyone booked hears of a new title, date, time, format or venue, under the new
+    calendar SEQUENCE; the confirmed attendees also of a new video link. Returns whether
+    the change was one people are told of.
+    """
     changes = [
         {
             "label": capfirst(Workshop._meta.get_field(name).verbose_name),
@@ -264,39 +292,65 @@ def workshop_saved(workshop, before):
             "after": _shown(name, getattr(workshop, name)),
         }
         for name in NOTIFIED_FIELDS
-        if before[name] != getattr(workshop, name)
+        if name in before and before[name] != getattr(workshop, name)
     ]
-    if changes:
-        workshop_changed(workshop, changes)
+    new_link = "video_link" in before and before["video_link"] != workshop.video_link
+    if not changes and not new_link:
+        return False
+    event = f"workshop-changed:s{workshop.calendar_sequence}"
+    messages = []
+    for booking in workshop.bookings.active().select_related("person"):
+        confirmed = booking.status == BookingStatus.CONFIRMED
+        told = [*changes, *([NEW_VIDEO_LINK] if new_link and confirmed else [])]
+        if told:
+            messages.append(
+                _about(booking, Kind.WORKSHOP_CHANGED, event, had_place=confirmed, changes=told)
+            )
+    mail.record(messages)
+    return True
 
 
-@receiver(pre_save, sender=Workshop, dispatch_uid="workshops.messaging.before")
-def _remember_stored_workshop(sender, instance, raw=False, **kwargs):
-    if instance.pk and not raw:
-        instance._stored_for_messages = (
-            Workshop.objects.filter(pk=instance.pk).values("status", *NOTIFIED_FIELDS).first()
-        )
+def workshop_cancelled(workshop):
+    """Call while the bookings are still active: those with a place get METHOD:CANCEL, and
+    whoever booked a place for someone else a copy."""
+    _record_with_copies(
+        [
+            _about(
+                booking,
+                Kind.WORKSHOP_CANCELLED,
+                "workshop-cancelled",
+                had_place=booking.status == BookingStatus.CONFIRMED,
+            )
+            for booking in workshop.bookings.active().select_related("person", "booked_by")
+        ]
+    )
 
 
-@receiver(post_save, sender=Workshop, dispatch_uid="workshops.messaging.after")
-def _workshop_saved(sender, instance, created, raw=False, **kwargs):
-    before = instance.__dict__.pop("_stored_for_messages", None)
-    if before is not None and not created and not raw:
-        workshop_saved(instance, before)
+def agenda_agreed(workshop):
+    _to_everyone_booked(workshop, Kind.AGENDA_AGREED, "agenda-agreed")
 
 
-@receiver(post_save, sender=Invitation, dispatch_uid="workshops.messaging.invitation")
-def _stakeholder_invited(sender, instance, created, raw=False, **kwargs):
-    """An invitation made once the workshop is open goes out at once; earlier ones on opening."""
-    if created and not raw and instance.workshop.status == Workshop.Status.OPEN:
-        invite(instance.workshop, people=[instance.person])
+def agenda_changed(workshop, change):
+    """The agenda or details changed once the agenda was public; ``change`` is the line of
+    the workshop's history saying what. (A new title, date, time or place is told by
+    ``workshop_changed``, with its calendar entry.)"""
+    _to_everyone_booked(
+        workshop, Kind.AGENDA_CHANGED, f"agenda-changed:c{change.pk}", summary=change.summary
+    )
 
 
-@receiver(signals.agenda_agreed, dispatch_uid="workshops.messaging.agenda_agreed")
-def _agenda_agreed(sender, workshop, **kwargs):
-    agenda_agreed(workshop)
-
-
-@receiver(signals.agenda_changed, dispatch_uid="workshops.messaging.agenda_changed")
-def _agenda_changed(sender, workshop, summary, **kwargs):
-    agenda_changed(workshop, summary)
+def booking_closed_without_place(workshop):
+    """Booking has closed: tell the people still waiting that they have no place, and that
+    they stay on the waiting list, since a place freed before the start is offered to them.
+    Once each: closing again after reopening tells no one twice."""
+    waiting = (
+        workshop.bookings.filter(status=BookingStatus.WAITING)
+        .order_by(*WAITING_LIST_ORDER)
+        .select_related("person", "booked_by")
+    )
+    _record_with_copies(
+        [
+            _about(booking, Kind.NO_PLACE, f"no-place:w{workshop.pk}", position=position)
+            for position, booking in enumerate(waiting, start=1)
+        ]
+    )

@@ -106,6 +106,8 @@ def booking(request, pk):
 @login_required
 def change_attendee(request, pk):
     booking = _get_booking_for_user(request, pk)
+    if refused := _unless_may_manage(request, booking):
+        return refused
     form = ChangeAttendeeForm(
         _posted(request), initial={"functional_area": booking.functional_area}
     )
@@ -134,9 +136,11 @@ def change_attendee(request, pk):
 def cancel(request, pk):
     """GET asks "are you sure?"; only the POST cancels, and the place goes to the waiting list."""
     booking = _get_booking_for_user(request, pk)
+    if refused := _unless_may_manage(request, booking):
+        return refused
     if request.method == "POST":
         try:
-            booking = services.cancel_booking(booking=booking)
+            booking = services.cancel_booking(booking=booking, by=request.user)
         except errors.BookingError as refusal:
             messages.error(request, refusal.message)
         else:
@@ -148,6 +152,8 @@ def cancel(request, pk):
 @login_required
 def offer(request, pk):
     booking = _get_booking_for_user(request, pk)
+    if refused := _unless_may_manage(request, booking):
+        return refused
     return render(request, "workshops/offer.html", {"booking": booking, "form": ConfirmForm()})
 
 
@@ -167,7 +173,7 @@ def decline_offer(request, pk):
 def calendar(request, pk):
     """The calendar entry of a confirmed place; other bookings have none."""
     booking = _get_booking_for_user(request, pk, status=BookingStatus.CONFIRMED)
-    ics = booking_calendar(booking, for_attendee=booking.person_id == request.user.pk)
+    ics = booking_calendar(booking, viewer=request.user)
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="nmhwdc-{booking.workshop.slug}.ics"'
     return response
@@ -234,6 +240,16 @@ def _get_booking_for_user(request, pk, **filters):
         "workshop", "person", "booked_by", "trust", "stakeholder_body"
     )
     return get_object_or_404(bookings.filter(**filters), pk=pk)
+
+
+def _unless_may_manage(request, booking):
+    """Seeing a Trust's booking is not changing it: others are sent back with the reason."""
+    try:
+        services.check_may_manage(request.user, booking)
+    except errors.NotAllowed as refusal:
+        messages.error(request, refusal.message)
+        return redirect("workshops:booking", booking.pk)
+    return None
 
 
 # Helpers of the pages ------------------------------------------------------
@@ -321,6 +337,7 @@ def _booking_context(request, booking):
     return {
         "booking": booking,
         "is_attendee": booking.person_id == request.user.pk,
+        "may_manage": services.may_manage_booking(request.user, booking),
         "is_upcoming": booking.workshop.date >= timezone.localdate(),
     }
 
@@ -383,7 +400,7 @@ def _answer_offer(request, pk, answer, done):
     form = ConfirmForm(request.POST)
     if form.is_valid():
         try:
-            booking = answer(booking=booking)
+            booking = answer(booking=booking, by=request.user)
         except errors.BookingError as refusal:
             form.add_error(None, refusal.message)
         else:
