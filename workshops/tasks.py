@@ -1,12 +1,13 @@
 from celery import shared_task
 
-from workshops import messaging, services
+from workshops import audit, messaging, services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def expire_waiting_list_offers():
     """Periodic: end offers past their deadline and pass the places on (safe to repeat)."""
-    return services.expire_offers()
+    with audit.through("task expire_waiting_list_offers"):
+        return services.expire_offers()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
