@@ -5,9 +5,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import transaction
 from django.urls import path
+from django.utils.formats import localize
+from django.utils.timezone import localtime
 
 from collaborative import mail
 from collaborative.models import ContactMessage, OutgoingEmail, User
+from collaborative.services import contact_message_key
 from workshops.admin.messaging import invitation_progress
 
 
@@ -90,9 +93,17 @@ class ContactMessageAdmin(admin.ModelAdmin):
         "message",
         "sent_by",
         "received_at",
-        "notified_at",
+        "e_mail",
     ]
     date_hierarchy = "received_at"
+
+    @admin.display(description="e-mail to the programme operations manager")
+    def e_mail(self, message):
+        """The outbox row that carries the message (older messages have only ``notified_at``)."""
+        sent = OutgoingEmail.objects.filter(key=contact_message_key(message)).first()
+        if sent is None:
+            return message.notified_at and f"Sent {localize(localtime(message.notified_at))}"
+        return sent.get_state_display()
 
 
 @admin.register(OutgoingEmail)
@@ -102,12 +113,13 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_display = ["kind", "recipient", "workshop", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["state", "kind", ("workshop", admin.RelatedOnlyFieldListFilter), "created_at"]
     list_select_related = ["recipient", "workshop"]
-    search_fields = ["recipient__email", "recipient__full_name", "key"]
+    search_fields = ["recipient__email", "recipient__full_name", "to_address", "key"]
     date_hierarchy = "created_at"
     readonly_fields = [
         "kind",
         "key",
         "recipient",
+        "to_address",
         "workshop",
         "booking",
         "context",

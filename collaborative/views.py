@@ -1,9 +1,6 @@
-from functools import partial
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +9,6 @@ from django.views.decorators.http import require_POST
 from collaborative import services
 from collaborative.forms import AffiliationRequestForm, CalendarFeedForm, ContactForm, ProfileForm
 from collaborative.models import FunctionalArea
-from collaborative.tasks import notify_programme_operations
 from trusts import services as trust_services
 from trusts.models import Trust
 from workshops.models import Theme, Workshop
@@ -42,11 +38,10 @@ def home(request):
 def contact(request):
     form = ContactForm(request.POST or None, initial=ContactForm.initial_for(request.user))
     if request.method == "POST" and form.is_valid():
-        message = form.save(commit=False)
-        if request.user.is_authenticated:
-            message.sent_by = request.user
-        message.save()
-        transaction.on_commit(partial(notify_programme_operations.delay, message.pk))
+        services.receive_contact_message(
+            form.save(commit=False),
+            sent_by=request.user if request.user.is_authenticated else None,
+        )
         return redirect("contact_sent")
     return render(request, "pages/contact.html", {"form": form})
 

@@ -1,13 +1,15 @@
-"""The contact page: a message is kept, then e-mailed once to the programme operations manager."""
+"""The contact page: a message is kept and e-mailed once, through the outbox, to the
+programme operations manager, who answers by replying to the sender."""
 
 import smtplib
 
 import pytest
-from django.core.mail import EmailMessage
+from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
-from collaborative.models import ContactMessage
-from collaborative.tasks import notify_programme_operations
+from collaborative import mail, services
+from collaborative.models import ContactMessage, OutgoingEmail
+from collaborative.tasks import deliver_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +26,23 @@ VALID = {
 @pytest.fixture(autouse=True)
 def operations_email(settings):
     settings.PROGRAMME_OPERATIONS_EMAIL = OPERATIONS
+    settings.PORTAL_BASE_URL = "https://portal.nmhwdc.test"
+
+
+@pytest.fixture
+def sent(client, django_capture_on_commit_callbacks):
+    """Send the contact form, commit, and deliver what it recorded, as a real request would."""
+
+    def send(data=VALID):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("contact"), data)
+
+    return send
+
+
+def only(mailoutbox):
+    assert len(mailoutbox) == 1, [email.subject for email in mailoutbox]
+    return mailoutbox[0]
 
 
 def test_contact_page_shows_the_operations_manager_address(client):
@@ -51,23 +70,53 @@ def test_contact_form_is_filled_in_for_a_signed_in_person(client, director_a):
     assert form["organisation"].value() == "Avon Test NHS Trust"
 
 
-def test_valid_message_is_saved_and_e_mailed_once_to_the_operations_manager(
-    client, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("contact"), VALID)
+def test_valid_message_is_saved_and_its_e_mail_recorded_in_the_outbox(sent):
+    response = sent()
 
     assert response.status_code == 302
     assert response.url == reverse("contact_sent")
     message = ContactMessage.objects.get()
     assert message.subject == "Joining the Collaborative"
-    assert message.notified_at is not None
-    assert len(mailoutbox) == 1
-    email = mailoutbox[0]
+    row = OutgoingEmail.objects.get()
+    assert (row.kind, row.recipient, row.to_address) == (
+        OutgoingEmail.Kind.CONTACT_MESSAGE,
+        None,
+        OPERATIONS,
+    )
+    assert row.context == {"contact_message_id": message.pk}
+
+
+def test_the_e_mail_reaches_the_operations_mailbox_with_the_sender_as_reply_to(sent, mailoutbox):
+    sent()
+
+    email = only(mailoutbox)
     assert email.to == [OPERATIONS]
     assert email.reply_to == ["priya.shah@example.nhs.uk"]
     assert email.subject == "Contact form: Joining the Collaborative"
+    assert "Priya Shah (priya.shah@example.nhs.uk, Example Mental Health NHS Trust)" in email.body
     assert "How does our Trust become a member?" in email.body
+    assert OutgoingEmail.objects.get().state == OutgoingEmail.State.SENT
+
+
+def test_the_e_mail_links_to_the_message_in_the_admin(sent, mailoutbox):
+    sent()
+
+    path = reverse(
+        "admin:collaborative_contactmessage_change", args=[ContactMessage.objects.get().pk]
+    )
+    assert f"https://portal.nmhwdc.test{path}" in only(mailoutbox).body
+
+
+def test_the_e_mail_is_in_the_portals_nhs_style(sent, mailoutbox):
+    sent()
+
+    email = only(mailoutbox)
+    (html, mimetype) = email.alternatives[0]
+    assert mimetype == "text/html"
+    assert "background-color:#005eb8" in html
+    assert "Message from the contact page" in html
+    assert "Hello from" not in email.body
+    assert "testserver" not in email.body + html
 
 
 def test_message_is_e_mailed_only_once_the_transaction_commits(
@@ -88,46 +137,76 @@ def test_message_sent_page_answers_after_the_redirect(client, django_capture_on_
     assert "Message sent" in response.content.decode()
 
 
-def test_signed_in_sender_is_recorded_with_the_message(
-    client, director_a, django_capture_on_commit_callbacks
-):
+def test_signed_in_sender_is_recorded_with_the_message(client, director_a, sent):
     client.force_login(director_a)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("contact"), VALID)
+    sent()
 
     assert ContactMessage.objects.get().sent_by == director_a
 
 
-def test_running_the_notification_twice_sends_one_e_mail(mailoutbox):
-    message = ContactMessage.objects.create(**VALID)
+def test_delivering_the_e_mail_twice_sends_it_once(client, mailoutbox, monkeypatch):
+    monkeypatch.setattr(mail, "schedule", lambda ids: None)
+    client.post(reverse("contact"), VALID)
+    ids = list(OutgoingEmail.objects.values_list("pk", flat=True))
 
-    notify_programme_operations.delay(message.pk)
-    notify_programme_operations.delay(message.pk)
-
-    assert len(mailoutbox) == 1
-
-
-def test_failed_send_leaves_the_message_for_a_retry(mailoutbox, monkeypatch):
-    message = ContactMessage.objects.create(**VALID)
-    with monkeypatch.context() as patched:
-        patched.setattr(EmailMessage, "send", _refuse)
-        with pytest.raises(smtplib.SMTPException):
-            notify_programme_operations(message.pk)
-    message.refresh_from_db()
-    assert message.notified_at is None
-
-    notify_programme_operations(message.pk)
+    deliver_messages.delay(ids)
+    deliver_messages.delay(ids)
 
     assert len(mailoutbox) == 1
 
 
-def _refuse(*args, **kwargs):
-    raise smtplib.SMTPServerDisconnected("The mail server went away")
+def test_a_failed_send_leaves_the_e_mail_for_a_retry(client, mailoutbox, monkeypatch):
+    monkeypatch.setattr(mail, "schedule", lambda ids: None)
+    client.post(reverse("contact"), VALID)
+    ids = list(OutgoingEmail.objects.values_list("pk", flat=True))
+
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        mail.deliver(ids, connection=GoneAway(alias="default"))
+    assert OutgoingEmail.objects.get().state == OutgoingEmail.State.FAILED
+    mail.deliver(ids, connection=EmailBackend(alias="default"))
+
+    assert len(mailoutbox) == 1
+    assert OutgoingEmail.objects.get().state == OutgoingEmail.State.SENT
 
 
-def test_invalid_message_shows_the_error_summary_and_saves_nothing(client, mailoutbox):
-    response = client.post(reverse("contact"), {**VALID, "name": "", "email": "not-an-address"})
+class GoneAway(EmailBackend):
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("The mail server went away")
+
+
+def test_a_message_is_not_kept_if_its_e_mail_cannot_be_recorded(monkeypatch):
+    def broken(messages):
+        raise RuntimeError("The outbox is out of order")
+
+    monkeypatch.setattr(mail, "record", broken)
+
+    with pytest.raises(RuntimeError):
+        services.receive_contact_message(ContactMessage(**VALID))
+
+    assert ContactMessage.objects.count() == 0
+
+
+def test_a_line_break_in_the_subject_cannot_add_a_header(sent, mailoutbox):
+    sent({**VALID, "subject": "Joining\r\nBcc: someone@example.org"})
+
+    email = only(mailoutbox)
+    assert email.subject == "Contact form: Joining Bcc: someone@example.org"
+    assert email.bcc == []
+    headers = email.message().as_string().partition("\n\n")[0]
+    assert not [line for line in headers.splitlines() if line.startswith("Bcc")]
+
+
+def test_the_html_part_shows_what_the_sender_wrote_as_text(sent, mailoutbox):
+    sent({**VALID, "message": '<a href="https://evil.example">Click</a>'})
+
+    (html, _) = only(mailoutbox).alternatives[0]
+    assert "&lt;a href=&quot;https://evil.example&quot;&gt;Click&lt;/a&gt;" in html
+    assert '<a href="https://evil.example">' not in html
+
+
+def test_invalid_message_shows_the_error_summary_and_saves_nothing(sent, mailoutbox):
+    response = sent({**VALID, "name": "", "email": "not-an-address"})
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -136,6 +215,7 @@ def test_invalid_message_shows_the_error_summary_and_saves_nothing(client, mailo
     assert "Enter an e-mail address in the correct format, like name@example.nhs.uk" in page
     assert "<title>Error: " in page
     assert ContactMessage.objects.count() == 0
+    assert OutgoingEmail.objects.count() == 0
     assert mailoutbox == []
 
 
