@@ -158,6 +158,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[NMHWDC] "
+# Account e-mails go through the outbox in the portal's style (collaborative.adapters).
+ACCOUNT_ADAPTER = "collaborative.adapters.AccountAdapter"
+# Confirming the address signs in the browser that signed up, and opens the profile.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_FORMS = {
     "login": "collaborative.account_forms.LoginForm",
     "signup": "collaborative.account_forms.SignupForm",

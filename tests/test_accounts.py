@@ -39,8 +39,11 @@ def link_in(message):
     return urlsplit(re.search(r"https?://\S+", message.body).group()).path
 
 
-def test_sign_up_needs_a_confirmed_email_address_before_signing_in(client, mailoutbox):
-    response = sign_up(client)
+def test_sign_up_needs_a_confirmed_email_address_before_signing_in(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_up(client)
     assert response.url == reverse("account_email_verification_sent")
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [EMAIL]
@@ -58,14 +61,18 @@ def test_sign_up_needs_a_confirmed_email_address_before_signing_in(client, mailo
 
     client.logout()
     response = sign_in(client)
-    assert response.url == reverse("home")
+    # The new account has no name, job title, seniority or functional area yet.
+    assert response.url == reverse("profile")
     assert get_user(client).email == EMAIL
 
 
-def test_password_reset_link_lets_the_person_choose_a_new_password(client, mailoutbox):
+def test_password_reset_link_lets_the_person_choose_a_new_password(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     UserFactory(email=EMAIL, password="the-old-password-9")
 
-    response = client.post(reverse("account_reset_password"), {"email": EMAIL})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": EMAIL})
     assert response.url == reverse("account_reset_password_done")
     assert len(mailoutbox) == 1
 
