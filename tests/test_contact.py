@@ -10,6 +10,7 @@ from django.urls import reverse
 from collaborative import mail, services
 from collaborative.models import ContactMessage, OutgoingEmail
 from collaborative.tasks import deliver_messages
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +227,16 @@ def test_invalid_message_keeps_what_was_typed(client):
     assert "Enter a subject" in page
     assert 'value="Priya Shah"' in page
     assert "How does our Trust become a member?" in page
+
+
+def test_the_admin_shows_whether_the_e_mail_went(sent, client):
+    sent()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    change = reverse(
+        "admin:collaborative_contactmessage_change", args=[ContactMessage.objects.get().pk]
+    )
+    page = client.get(change).content.decode()
+
+    assert "E-mail to the programme operations manager" in page
+    assert '<div class="readonly">Sent</div>' in page
