@@ -267,6 +267,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workshops.tasks.send_reminders",
         "schedule": crontab(minute=0, hour="8-18"),
     },
+    # Booking closes the morning after its closing day, and the people still waiting are
+    # told they have no place yet (they stay on the waiting list until the start).
+    "close-due-bookings": {
+        "task": "workshops.tasks.close_due_bookings",
+        "schedule": crontab(minute=5, hour="0,8"),
+    },
     # The sweep: messages left unsent MESSAGE_RETRY_AFTER_MINUTES (a lost task, a
     # worker killed mid-send, an SMTP outage past the task's retries) are sent again.
     "retry-unsent-messages": {

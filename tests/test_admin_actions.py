@@ -175,7 +175,7 @@ def test_a_capacity_changed_in_the_admin_is_in_the_history_and_tells_nobody(
     post_change_form(ops_client, workshop, capacity=80)
 
     change = WorkshopChange.objects.get(workshop=workshop)
-    assert change.summary == "Changed the capacity in the admin."
+    assert change.summary == "Changed the capacity."
     assert change.fields == [
         {"field": "capacity", "label": "Capacity", "before": "60", "after": "80"}
     ]
@@ -199,7 +199,6 @@ def test_an_agenda_item_added_in_the_workshop_form_is_in_the_history(ops_client)
     data.update(
         {
             "agenda_items-TOTAL_FORMS": "1",
-            "agenda_items-0-order": "1",
             "agenda_items-0-start_time": "10:30",
             "agenda_items-0-title": "Welcome",
         }
@@ -208,7 +207,7 @@ def test_an_agenda_item_added_in_the_workshop_form_is_in_the_history(ops_client)
     assert ops_client.post(url, data).status_code == 302
 
     change = WorkshopChange.objects.get(workshop=workshop)
-    assert change.summary == "Added “Welcome” to the agenda in the admin."
+    assert change.summary == "Added “Welcome” to the agenda."
 
 
 def test_an_agenda_item_changed_on_its_own_page_is_in_the_history(ops_client):
@@ -282,7 +281,7 @@ def test_attendance_is_recorded_only_for_confirmed_places(held, director_a, dire
     waiting = BookingFactory(workshop=held, person=director_a, status=BookingStatus.WAITING)
     confirmed = BookingFactory(workshop=held, person=director_b)
 
-    recorded = services.record_attendance(bookings=Booking.objects.all(), attended=True)
+    recorded = services.record_attendance(bookings=Booking.objects.all(), attended=True, by=None)
 
     assert recorded == 1
     assert list(Booking.objects.filter(attended=True)) == [confirmed]
@@ -294,7 +293,7 @@ def test_a_workshop_day_in_the_past_counts_as_taken_place_for_attendance(directo
     closed = WorkshopFactory(date=LAST_WEEK, status=Workshop.Status.CLOSED)
     booking = BookingFactory(workshop=closed, person=director_a)
 
-    assert services.record_attendance(bookings=Booking.objects.all(), attended=True) == 1
+    assert services.record_attendance(bookings=Booking.objects.all(), attended=True, by=None) == 1
     booking.refresh_from_db()
     assert booking.attended is True
 

@@ -47,7 +47,9 @@ WITHHELD_FROM_THE_ROLE = {
     ("trusts.trust", "delete"),
     ("trusts.membership", "delete"),
     ("trusts.affiliationrequest", "delete"),
+    ("workshops.booking", "add"),
     ("workshops.booking", "delete"),
+    ("workshops.outcome", "delete"),
     ("workshops.workshopchange", "add"),
     ("workshops.workshopchange", "delete"),
     ("workshops.bookingevent", "add"),
@@ -55,13 +57,17 @@ WITHHELD_FROM_THE_ROLE = {
 }
 OUTSIDE_THE_ROLE = {"auth", "account"}
 # Pages no one opens, superusers included: the outbox and the history are written by
-# the portal's rules only.
+# the portal's rules only, bookings are made and ended through them ("Book a place on
+# someone's behalf", the cancel action), and an outcome is corrected, not deleted.
 CLOSED_TO_EVERYONE = {
     ("collaborative.outgoingemail", "add"),
     ("workshops.workshopchange", "add"),
     ("workshops.workshopchange", "delete"),
     ("workshops.bookingevent", "add"),
     ("workshops.bookingevent", "delete"),
+    ("workshops.booking", "add"),
+    ("workshops.booking", "delete"),
+    ("workshops.outcome", "delete"),
 }
 
 
@@ -124,6 +130,7 @@ def admin_pages(objects):
         ("site", "password change"): reverse("admin:password_change"),
         ("workshops", "engagement"): reverse("admin:workshops_engagement"),
         ("workshops", "engagement csv"): reverse("admin:workshops_engagement_csv"),
+        ("workshops", "book on behalf"): reverse("admin:workshops_booking_book_on_behalf"),
         ("collaborative", "invitation progress"): reverse(
             "admin:collaborative_outgoingemail_invitations", args=[workshop.pk]
         ),

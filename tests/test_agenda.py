@@ -7,8 +7,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from tests.factories import AgendaItemFactory, ThemeFactory, WorkshopFactory
-from workshops import agenda, planning, signals
+from collaborative.models import OutgoingEmail
+from tests.factories import AgendaItemFactory, BookingFactory, ThemeFactory, WorkshopFactory
+from workshops import agenda, planning
 from workshops.agenda import AgendaError
 from workshops.models import AgendaItem, TopicProposal, Workshop, WorkshopChange
 from workshops.steering_forms import AgendaItemForm
@@ -46,22 +47,12 @@ def starts(workshop):
     ]
 
 
-@pytest.fixture
-def received():
-    """The steering signals sent during the test, as (signal name, kwargs)."""
-    sent = []
-
-    def agreed_receiver(sender, **kwargs):
-        sent.append(("agenda_agreed", kwargs))
-
-    def changed_receiver(sender, **kwargs):
-        sent.append(("agenda_changed", kwargs))
-
-    signals.agenda_agreed.connect(agreed_receiver)
-    signals.agenda_changed.connect(changed_receiver)
-    yield sent
-    signals.agenda_agreed.disconnect(agreed_receiver)
-    signals.agenda_changed.disconnect(changed_receiver)
+def told(workshop):
+    """What the people booked on the workshop have been told so far: (kind, context)."""
+    return [
+        (message.kind, message.context.get("summary"))
+        for message in OutgoingEmail.objects.filter(workshop=workshop).order_by("pk")
+    ]
 
 
 # Times within the workshop, and no two items together ----------------------------------
@@ -310,22 +301,18 @@ def test_agreeing_is_recorded_with_who_and_the_status_change(draft, steering_mem
     ]
 
 
-def test_agreeing_sends_agenda_agreed_once_committed(
-    draft, steering_member, received, django_capture_on_commit_callbacks
+def test_agreeing_records_agenda_agreed_for_the_people_booked_in_its_own_transaction(
+    draft, steering_member, director_a, django_capture_on_commit_callbacks
 ):
     add(draft, steering_member, "Welcome", T(10))
+    BookingFactory(workshop=draft, person=director_a)
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks() as callbacks:
         agenda.agree_agenda(workshop=draft, agreed_by=steering_member)
-        assert received == []
+        # Recorded before the commit; only the delivery waits for it.
+        assert told(draft) == [(OutgoingEmail.Kind.AGENDA_AGREED, None)]
 
     assert len(callbacks) == 1
-    assert received == [
-        (
-            "agenda_agreed",
-            {"signal": signals.agenda_agreed, "workshop": draft, "agreed_by": steering_member},
-        )
-    ]
 
 
 def test_an_empty_agenda_cannot_be_agreed(draft, steering_member):
@@ -338,34 +325,35 @@ def test_an_agreed_agenda_cannot_be_agreed_again(agreed, steering_member):
         agenda.agree_agenda(workshop=agreed, agreed_by=steering_member)
 
 
-def test_a_change_after_agreement_is_marked_and_announced_once_committed(
-    agreed, steering_member, received, django_capture_on_commit_callbacks
+def test_a_change_after_agreement_is_marked_and_told_to_the_people_booked(
+    agreed, steering_member, director_a
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        add(agreed, steering_member, "Extra session", T(11))
+    BookingFactory(workshop=agreed, person=director_a)
+
+    add(agreed, steering_member, "Extra session", T(11))
 
     assert agreed.changes.get().after_agreement is True
-    assert received == [
-        (
-            "agenda_changed",
-            {
-                "signal": signals.agenda_changed,
-                "workshop": agreed,
-                "changed_by": steering_member,
-                "summary": "Added “Extra session” to the agenda.",
-            },
-        )
+    assert told(agreed) == [
+        (OutgoingEmail.Kind.AGENDA_CHANGED, "Added “Extra session” to the agenda.")
     ]
 
 
-def test_a_change_to_a_draft_is_not_announced(
-    draft, steering_member, received, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        add(draft, steering_member, "Welcome", T(10))
+def test_a_change_refused_tells_no_one(agreed, steering_member, director_a):
+    BookingFactory(workshop=agreed, person=director_a)
+
+    with pytest.raises(AgendaError):
+        add(agreed, steering_member, "Drinks", T(18))
+
+    assert told(agreed) == []
+
+
+def test_a_change_to_a_draft_is_not_announced(draft, steering_member, director_a):
+    BookingFactory(workshop=draft, person=director_a)
+
+    add(draft, steering_member, "Welcome", T(10))
 
     assert draft.changes.get().after_agreement is False
-    assert received == []
+    assert told(draft) == []
 
 
 def test_every_change_is_recorded_with_who_made_it(draft, steering_member):
@@ -486,23 +474,23 @@ def test_an_outcome_waits_until_the_workshop_has_taken_place(agreed, steering_me
 
 
 def test_recording_an_outcome_is_recorded_but_not_announced_to_people_booked(
-    steering_member, received, django_capture_on_commit_callbacks
+    steering_member, director_a
 ):
     held = WorkshopFactory(status=Workshop.Status.HELD, date=datetime.date(2020, 5, 14))
+    BookingFactory(workshop=held, person=director_a)
     forum = WorkshopFactory(date=datetime.date(2020, 7, 2), kind=Workshop.Kind.FORUM)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        outcome = agenda.record_outcome(
-            workshop=held,
-            recorded_by=steering_member,
-            summary="Psychological support is the gap.",
-            actions="Hold a one-off forum.",
-            follow_up_events=[forum],
-        )
+    outcome = agenda.record_outcome(
+        workshop=held,
+        recorded_by=steering_member,
+        summary="Psychological support is the gap.",
+        actions="Hold a one-off forum.",
+        follow_up_events=[forum],
+    )
 
     assert list(outcome.follow_up_events.all()) == [forum]
     assert held.changes.get().summary == "Recorded the outcome."
-    assert received == []
+    assert told(held) == []
 
 
 def test_correcting_an_outcome_records_what_changed(steering_member, operations_manager):

@@ -23,7 +23,7 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
 )
-from workshops import services, signals
+from workshops import agenda, services
 from workshops.models import BookingStatus, CancellationReason, Workshop
 from workshops.tasks import send_reminders
 
@@ -284,6 +284,11 @@ def test_a_waiting_persons_cancellation_carries_no_calendar_file(
 # Workshop changes ----------------------------------------------------------------
 
 
+def changed(workshop, on_commit, **details):
+    with on_commit():
+        agenda.change_workshop(workshop=workshop, changed_by=None, **details)
+
+
 def test_a_new_time_is_told_to_everyone_booked_with_a_higher_sequence(
     workshop, director_a, director_b, mailoutbox, on_commit
 ):
@@ -291,9 +296,7 @@ def test_a_new_time_is_told_to_everyone_booked_with_a_higher_sequence(
     booked(workshop, director_b, on_commit)
     mailoutbox.clear()
 
-    with on_commit():
-        workshop.start_time = datetime.time(11, 0)
-        workshop.save()
+    changed(workshop, on_commit, start_time=datetime.time(11, 0))
 
     assert sorted(message.to[0] for message in mailoutbox) == [director_a.email, director_b.email]
     (confirmed,) = [message for message in mailoutbox if message.to == [director_a.email]]
@@ -310,9 +313,7 @@ def test_a_waiting_person_hears_of_the_change_without_a_calendar_file(
     booked(workshop, director_b, on_commit)
     mailoutbox.clear()
 
-    with on_commit():
-        workshop.date = TUESDAY + datetime.timedelta(days=7)
-        workshop.save()
+    changed(workshop, on_commit, date=TUESDAY + datetime.timedelta(days=7))
 
     (waiting,) = [message for message in mailoutbox if message.to == [director_b.email]]
     assert "Date: now Tuesday 12 March 2030 (was Tuesday 5 March 2030)" in waiting.body
@@ -324,21 +325,20 @@ def test_a_second_change_is_told_again(workshop, director_a, mailoutbox, on_comm
     mailoutbox.clear()
 
     for hour in (11, 12):
-        with on_commit():
-            workshop.start_time = datetime.time(hour, 0)
-            workshop.save()
+        changed(workshop, on_commit, start_time=datetime.time(hour, 0))
 
     sequences = [int(calendar_of(m).walk("VEVENT")[0]["sequence"]) for m in mailoutbox]
     assert sequences == [1, 2]
 
 
-def test_closing_bookings_tells_no_one(workshop, director_a, mailoutbox, on_commit):
+def test_closing_bookings_tells_the_people_with_a_place_nothing(
+    workshop, director_a, operations_manager, mailoutbox, on_commit
+):
     booked(workshop, director_a, on_commit)
     mailoutbox.clear()
 
     with on_commit():
-        workshop.status = Workshop.Status.CLOSED
-        workshop.save()
+        services.close_booking(workshop=workshop, closed_by=operations_manager)
 
     assert mailoutbox == []
 
@@ -526,12 +526,12 @@ def test_an_invited_stakeholder_gets_their_personal_link(
 
 
 def test_a_stakeholder_invited_once_the_workshop_is_open_is_e_mailed_at_once(
-    workshop, mailoutbox, on_commit
+    workshop, operations_manager, mailoutbox, on_commit
 ):
     person = UserFactory(stakeholder_body=StakeholderBodyFactory(), functional_area="")
 
     with on_commit():
-        InvitationFactory(workshop=workshop, person=person)
+        services.invite_stakeholder(workshop=workshop, person=person, invited_by=operations_manager)
 
     assert only(mailoutbox).to == [person.email]
 
@@ -546,13 +546,16 @@ def test_a_workshop_that_has_taken_place_cannot_open(operations_manager):
 # The steering group's agenda ---------------------------------------------------------
 
 
-def test_people_booked_hear_when_the_agenda_is_agreed(workshop, director_a, mailoutbox, on_commit):
+def test_people_booked_hear_when_the_agenda_is_agreed(
+    workshop, director_a, steering_member, mailoutbox, on_commit
+):
     booked(workshop, director_a, on_commit)
     AgendaItemFactory(workshop=workshop, title="Skills mix modelling")
+    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.DRAFT)
     mailoutbox.clear()
 
     with on_commit():
-        signals.agenda_agreed.send(sender=Workshop, workshop=workshop, agreed_by=None)
+        agenda.agree_agenda(workshop=workshop, agreed_by=steering_member)
 
     message = only(mailoutbox)
     assert message.subject == "Agenda agreed: How to grow a support workforce?"
@@ -566,14 +569,14 @@ def test_people_booked_hear_what_changed_in_the_agenda(
     mailoutbox.clear()
 
     with on_commit():
-        signals.agenda_changed.send(
-            sender=Workshop,
+        agenda.add_agenda_item(
             workshop=workshop,
-            changed_by=steering_member,
-            summary="Added “Skills mix modelling” at 11:00.",
+            added_by=steering_member,
+            title="Skills mix modelling",
+            start_time=datetime.time(11, 0),
         )
 
-    assert "Added “Skills mix modelling” at 11:00." in only(mailoutbox).body
+    assert "Added “Skills mix modelling” to the agenda." in only(mailoutbox).body
 
 
 # The outbox itself ----------------------------------------------------------------------

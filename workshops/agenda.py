@@ -3,8 +3,9 @@
 Every function that changes a workshop or its agenda locks the workshop row first, so
 two steering members editing one agenda take turns, and records a WorkshopChange saying
 who changed what. Once the agenda is public (agreed, or further on), changes are still
-allowed; they are marked as made after agreement and ``agenda_changed`` goes out after
-commit, so that the people booked can be told.
+allowed; they are marked as made after agreement, and the rule records the message to the
+people booked (``workshops.messaging``) in the same transaction, so a change that rolls
+back tells no one.
 
 An agenda item has a start time and no end: it runs until the next item starts, and the
 last one until the workshop ends. So an item starts while the workshop runs, no two
@@ -20,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
 from collaborative.models import User
-from workshops import signals
+from workshops import messaging
 from workshops.history import differences, record_change
 from workshops.models import AgendaItem, Outcome, Workshop
 
@@ -37,6 +38,9 @@ WORKSHOP_FIELDS = (
     "venue",
     "description",
 )
+# The programme operations manager also changes the video link (in the admin), which only
+# people with a confirmed place are told.
+DETAIL_FIELDS = (*WORKSHOP_FIELDS, "video_link")
 AGENDA_ITEM_FIELDS = ("start_time", "title", "description", "speakers", "presenting_organisation")
 NOT_TAKEN_PLACE = "You can record the outcome once the workshop has taken place."
 
@@ -107,12 +111,33 @@ def _check_agenda_fits(workshop):
             )
 
 
+def _record(workshop, changed_by, summary, fields, after_agreement=None):
+    """Write the change into the workshop's history and, once the agenda is public, tell the
+    people booked."""
+    change = record_change(
+        workshop=workshop,
+        changed_by=changed_by,
+        summary=summary,
+        fields=fields,
+        after_agreement=after_agreement,
+    )
+    if change.after_agreement:
+        messaging.agenda_changed(workshop, change)
+    return change
+
+
 @transaction.atomic
 def change_workshop(*, workshop, changed_by, **details):
-    """Change a workshop's details, keeping its agenda inside its times. Returns the change."""
+    """Change a workshop's details (``DETAIL_FIELDS``), keeping its agenda inside its times.
+
+    People booked hear of a new title, date, time, format, venue or video link with a new
+    calendar entry, and of other changes once the agenda is public. Returns the change.
+    """
+    if unknown := set(details) - set(DETAIL_FIELDS):
+        raise TypeError(f"change_workshop() does not change {', '.join(sorted(unknown))}")
     workshop = _lock(workshop)
     _check_changeable(workshop)
-    before = Workshop(**{name: getattr(workshop, name) for name in WORKSHOP_FIELDS})
+    before = Workshop(**{name: getattr(workshop, name) for name in DETAIL_FIELDS})
     for name, value in details.items():
         setattr(workshop, name, value)
     if workshop.date < timezone.localdate():
@@ -126,13 +151,22 @@ def change_workshop(*, workshop, changed_by, **details):
         )
     _check_agenda_fits(workshop)
     fields = differences(before, workshop, WORKSHOP_FIELDS)
+    if before.video_link != workshop.video_link:
+        # Not the link itself: the history is read by people who hold no place.
+        fields.append(
+            {"field": "video_link", "label": "Video link", "before": "", "after": "changed"}
+        )
     if not fields:
         return None
     workshop.save()
     names = ", ".join(field["label"].lower() for field in fields)
-    return record_change(
+    change = record_change(
         workshop=workshop, changed_by=changed_by, summary=f"Changed the {names}.", fields=fields
     )
+    stored = {name: getattr(before, name) for name in (*messaging.NOTIFIED_FIELDS, "video_link")}
+    if not messaging.workshop_changed(workshop, stored) and change.after_agreement:
+        messaging.agenda_changed(workshop, change)
+    return change
 
 
 @transaction.atomic
@@ -154,9 +188,7 @@ def agree_agenda(*, workshop, agreed_by):
         fields=differences(before, workshop, ["status"]),
         after_agreement=False,
     )
-    transaction.on_commit(
-        lambda: signals.agenda_agreed.send(sender=Workshop, workshop=workshop, agreed_by=agreed_by)
-    )
+    messaging.agenda_agreed(workshop)
     return workshop
 
 
@@ -240,11 +272,11 @@ def add_agenda_item(*, workshop, added_by, **details):
     agenda = _place(items, item, len(items))
     if agenda[-1] is not item:
         _renumber(agenda)
-    record_change(
-        workshop=workshop,
-        changed_by=added_by,
-        summary=f"Added “{item.title}” to the agenda.",
-        fields=differences(None, item, AGENDA_ITEM_FIELDS),
+    _record(
+        workshop,
+        added_by,
+        f"Added “{item.title}” to the agenda.",
+        differences(None, item, AGENDA_ITEM_FIELDS),
     )
     return item
 
@@ -268,12 +300,7 @@ def change_agenda_item(*, item, changed_by, **details):
     agenda = _place(items, item, index)
     if agenda.index(item) != index:
         _renumber(agenda)
-    return record_change(
-        workshop=workshop,
-        changed_by=changed_by,
-        summary=f"Changed “{item.title}” on the agenda.",
-        fields=fields,
-    )
+    return _record(workshop, changed_by, f"Changed “{item.title}” on the agenda.", fields)
 
 
 @transaction.atomic
@@ -307,7 +334,7 @@ def move_agenda_item(*, item, direction, moved_by):
             f" “{later.title}” now starts at {_hhmm(later.start_time)} and "
             f"“{earlier.title}” at {_hhmm(earlier.start_time)}."
         )
-    return record_change(workshop=workshop, changed_by=moved_by, summary=summary, fields=fields)
+    return _record(workshop, moved_by, summary, fields)
 
 
 def _swap_slots(workshop, items, earlier, later):
@@ -345,11 +372,11 @@ def remove_agenda_item(*, item, removed_by):
     _check_changeable(workshop)
     item = AgendaItem.objects.get(pk=item.pk)
     item.delete()
-    return record_change(
-        workshop=workshop,
-        changed_by=removed_by,
-        summary=f"Removed “{item.title}” from the agenda.",
-        fields=differences(item, None, AGENDA_ITEM_FIELDS),
+    return _record(
+        workshop,
+        removed_by,
+        f"Removed “{item.title}” from the agenda.",
+        differences(item, None, AGENDA_ITEM_FIELDS),
     )
 
 

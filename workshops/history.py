@@ -1,18 +1,17 @@
 """A workshop's history: who changed what, and when.
 
-``record_change`` is the one door. The planning and agenda rules call it for every change
-they make; anything else that changes a workshop (an admin save, say) can call it too, so
-that the change shows on the workshop's steering page.
+``record_change`` is the one door. The rule functions (planning, agenda, the workshop
+services) call it for every change they make, so that the change shows on the workshop's
+steering page. It only writes the history: telling the people booked is the rule's own
+business, done explicitly in the same transaction (``workshops.messaging``).
 """
 
 import datetime
 
-from django.db import transaction
 from django.utils import formats
 from django.utils.text import capfirst
 
-from workshops import signals
-from workshops.models import Workshop, WorkshopChange
+from workshops.models import WorkshopChange
 
 
 def shown(instance, name):
@@ -46,22 +45,14 @@ def record_change(*, workshop, changed_by, summary, fields=(), after_agreement=N
     """Write one line of the workshop's history.
 
     Unless told otherwise, a change to a workshop whose agenda is public counts as made
-    after agreement, and ``agenda_changed`` goes out once the transaction commits, so
-    that the people booked can be told.
+    after agreement: news to the people booked, whom the calling rule tells.
     """
     if after_agreement is None:
         after_agreement = workshop.agenda_is_public
-    change = WorkshopChange.objects.create(
+    return WorkshopChange.objects.create(
         workshop=workshop,
         changed_by=changed_by,
         summary=summary,
         fields=list(fields),
         after_agreement=after_agreement,
     )
-    if after_agreement:
-        transaction.on_commit(
-            lambda: signals.agenda_changed.send(
-                sender=Workshop, workshop=workshop, changed_by=changed_by, summary=summary
-            )
-        )
-    return change

@@ -354,3 +354,8 @@ def booking_closed_without_place(workshop):
             for position, booking in enumerate(waiting, start=1)
         ]
     )
+
+
+def invitation_sent(workshop, person):
+    """Whether the person's invitation to the workshop is in the outbox already."""
+    return OutgoingEmail.objects.filter(key=f"invitation:w{workshop.pk}:p{person.pk}").exists()

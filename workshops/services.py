@@ -1016,3 +1016,24 @@ def invite_stakeholder(*, workshop, person, invited_by, expires_at=None):
     if workshop.status == Workshop.Status.OPEN:
         messaging.invite(workshop, people=[person])
     return invitation
+
+
+@transaction.atomic
+def send_invitation(*, invitation):
+    """Send a stakeholder's invitation e-mail if it has not gone yet, e.g. once an expired
+    invitation is extended. Each person gets one per workshop, ever: returns False if it
+    had already gone."""
+    workshop = _lock(invitation.workshop)
+    invitation = Invitation.objects.select_related("person").get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise errors.NotAllowed(
+            "Not sent: it has been used or has expired. Extend it, or make a new one."
+        )
+    if workshop.status != Workshop.Status.OPEN:
+        raise errors.NotAllowed(
+            "Not sent: its workshop is not open for booking; it goes out when it opens."
+        )
+    if messaging.invitation_sent(workshop, invitation.person):
+        return False
+    messaging.invite(workshop, people=[invitation.person])
+    return True

@@ -14,3 +14,10 @@ def expire_waiting_list_offers():
 def send_reminders():
     """Periodic: record the reminders now due; each goes once, however often this runs."""
     return messaging.record_reminders()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def close_due_bookings():
+    """Periodic: close booking at workshops whose closing day has passed, and tell the people
+    still waiting (each once, however often this runs)."""
+    return services.close_due_bookings()

@@ -1,3 +1,8 @@
 """The operations manager's admin for workshops, split by area to stay readable."""
 
-from workshops.admin import bookings, steering  # noqa: F401 - registers the models
+from workshops.admin import (  # noqa: F401 - registers the models
+    bookings,
+    invitations,
+    steering,
+    workshops,
+)

@@ -1,258 +1,102 @@
-"""Workshops with their agendas and bookings, bookings, and stakeholder invitations.
+"""Bookings in the admin, and each booking's audit trail.
 
-Every change of a workshop's status and of a booking goes through workshops.services
-(an action per step), so the admin keeps the same rules as the portal's pages; edits
-made in the workshop form are written into the workshop's history.
+A booking is never edited in a form: its change page is to read, with its audit trail.
+Every change goes through the booking rules (workshops.services), one action or admin view
+per step, so the admin keeps the rules the portal's pages keep and tells the same people:
+"Book a place on someone's behalf" (``book_on_behalf``), "Move to another workshop"
+(``move_booking``), approving, cancelling, offering places and recording attendance. A
+refusal shows in the admin's messages, with the form kept.
 """
 
-from django.conf import settings
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.html import format_html
+from django.utils import timezone
 
-from collaborative.models import FunctionalArea, OutgoingEmail
-from workshops import agenda, errors, history, services
-from workshops import messaging as workshop_messaging
-from workshops.admin import dashboard, messaging
-from workshops.admin.steering import (
-    AGENDA_HISTORY_FIELDS,
-    record_agenda_change,
-    tells_people_booked,
-)
-from workshops.models import (
-    PLACE_HOLDING_STATUSES,
-    AgendaItem,
-    Booking,
-    BookingEvent,
-    BookingStatus,
-    Invitation,
-    Workshop,
-)
+from collaborative.models import FunctionalArea, User
+from workshops import audit, services
+from workshops.admin import dashboard, rules
+from workshops.models import Booking, BookingEvent, BookingStatus, Workshop
 
-# Short names for the places-per-area column, in FunctionalArea's order.
-AREA_SHORT_NAMES = {
-    FunctionalArea.NURSING: "Nursing",
-    FunctionalArea.HR_WORKFORCE: "HR",
-    FunctionalArea.OD_TRAINING_EDUCATION: "OD/T&E",
-}
+BOOK_ON_BEHALF = "Book a place on someone's behalf"
 
 
-class AgendaItemInline(admin.StackedInline):
-    model = AgendaItem
-    extra = 0
-    fields = [
-        ("order", "start_time"),
-        "title",
-        "description",
-        ("speakers", "presenting_organisation"),
-    ]
+def _bookable_workshops():
+    return Workshop.objects.filter(
+        status=Workshop.Status.OPEN, date__gte=timezone.localdate()
+    ).order_by("date", "start_time")
 
 
-class BookingInline(admin.TabularInline):
-    """The workshop's bookings to read; each changes through the booking list's actions."""
+class BookOnBehalfForm(forms.Form):
+    workshop = forms.ModelChoiceField(
+        queryset=Workshop.objects.none(), help_text="The workshops open for booking."
+    )
+    person = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True),
+        widget=AutocompleteSelect(Booking._meta.get_field("person"), admin.site),
+        help_text="Someone of a member Trust or a stakeholder body; search by name or e-mail.",
+    )
+    functional_area = forms.ChoiceField(
+        choices=[("", "The one on their profile"), *FunctionalArea.choices],
+        required=False,
+        help_text="For people of a Trust: the area they represent at this workshop.",
+    )
+    override = forms.BooleanField(
+        required=False,
+        label="Book beyond the Trust's places",
+        help_text="Only when the Collaborative has agreed to give this Trust a place beyond its "
+        "places, or a second place in one functional area. The workshop's capacity is never "
+        "exceeded.",
+    )
+    override_reason = forms.CharField(
+        required=False,
+        label="Reason for the override",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Required with the override; it is kept in the booking's audit trail.",
+    )
 
-    model = Booking
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    fields = readonly_fields = [
-        "person",
-        "organisation",
-        "functional_area",
-        "status",
-        "attended",
-        "requested_at",
-    ]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workshop"].queryset = _bookable_workshops()
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("person", "workshop", "trust", "stakeholder_body")
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="Organisation")
-    def organisation(self, booking):
-        return booking.organisation
-
-
-def _each(modeladmin, request, objects, change, done):
-    """Apply a service to each object, reporting refusals one by one and a count of the rest."""
-    changed = 0
-    for obj in objects:
-        try:
-            change(obj)
-        except (errors.BookingError, agenda.AgendaError) as refusal:
-            modeladmin.message_user(request, f"{obj}: {refusal.message}", messages.WARNING)
-        else:
-            changed += 1
-    if changed:
-        modeladmin.message_user(request, f"{changed} {done}.", messages.SUCCESS)
-
-
-@admin.register(Workshop)
-class WorkshopAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "date",
-        "kind",
-        "status",
-        "places",
-        "places_by_area",
-        "waiting_count",
-    ]
-    list_filter = ["status", "kind", "format", "theme", "date"]
-    search_fields = ["title", "description", "venue"]
-    date_hierarchy = "date"
-    prepopulated_fields = {"slug": ["title"]}
-    list_select_related = ["theme"]
-    inlines = [AgendaItemInline, BookingInline]
-    actions = [
-        "agree_agenda",
-        messaging.open_for_booking,
-        "close_booking",
-        "mark_held",
-        messaging.cancel_workshop,
-    ]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "theme", "description", "status"]}),
-        (
-            "When and where",
-            {"fields": ["date", ("start_time", "end_time"), "format", "video_link", "venue"]},
-        ),
-        (
-            "Places",
-            {
-                "fields": [
-                    "capacity",
-                    "places_per_trust",
-                    "one_per_functional_area",
-                    "director_level_only",
-                    "offer_hours",
-                    ("booking_opens_on", "booking_closes_on"),
-                ]
-            },
-        ),
-    ]
-    # New workshops start as drafts; the status then moves only through the actions,
-    # which apply the rules, end bookings and tell people.
-    readonly_fields = ["status"]
-
-    def get_queryset(self, request):
-        holding = Q(bookings__status__in=PLACE_HOLDING_STATUSES)
-        by_area = {
-            f"places_{area.value}": Count(
-                "bookings", filter=holding & Q(bookings__functional_area=area)
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("override") and not cleaned_data.get("override_reason", "").strip():
+            self.add_error(
+                "override_reason", "Give the reason for booking beyond the Trust's places."
             )
-            for area in FunctionalArea
-        }
-        return (
-            super()
-            .get_queryset(request)
-            .with_places_taken()
-            .annotate(
-                waiting_count=Count("bookings", filter=Q(bookings__status=BookingStatus.WAITING)),
-                **by_area,
-            )
-        )
+        return cleaned_data
 
-    def get_urls(self):
-        return [
-            path(
-                "engagement/",
-                self.admin_site.admin_view(dashboard.engagement),
-                name="workshops_engagement",
-            ),
-            path(
-                "engagement/matrix.csv",
-                self.admin_site.admin_view(dashboard.engagement_csv),
-                name="workshops_engagement_csv",
-            ),
-            *super().get_urls(),
-        ]
 
-    @admin.display(description="Places used / capacity", ordering="places_taken")
-    def places(self, workshop):
-        return f"{workshop.places_taken} / {workshop.capacity}"
+class MoveForm(forms.Form):
+    to_workshop = forms.ModelChoiceField(
+        queryset=Workshop.objects.none(),
+        label="Move to",
+        help_text="The workshops open for booking. The place moves only to a free place there.",
+    )
 
-    @admin.display(description="Places per functional area")
-    def places_by_area(self, workshop):
-        return ", ".join(
-            f"{short} {getattr(workshop, f'places_{area.value}')}"
-            for area, short in AREA_SHORT_NAMES.items()
-        )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_workshop"].queryset = _bookable_workshops()
 
-    @admin.display(description="Waiting list", ordering="waiting_count")
-    def waiting_count(self, workshop):
-        return workshop.waiting_count
 
-    @admin.action(description="Agree the agenda and publish the workshop", permissions=["change"])
-    def agree_agenda(self, request, queryset):
-        def agree(workshop):
-            agenda.agree_agenda(workshop=workshop, agreed_by=request.user)
-
-        _each(self, request, queryset, agree, "agenda(s) agreed")
-
-    @admin.action(description="Close booking", permissions=["change"])
-    def close_booking(self, request, queryset):
-        def close(workshop):
-            services.close_booking(workshop=workshop, closed_by=request.user)
-
-        _each(self, request, queryset, close, "workshop(s) closed for booking")
-
-    @admin.action(description="Mark as held", permissions=["change"])
-    def mark_held(self, request, queryset):
-        def held(workshop):
-            services.mark_held(workshop=workshop, marked_by=request.user)
-
-        _each(self, request, queryset, held, "workshop(s) marked as held")
-
-    def save_model(self, request, workshop, form, change):
-        stored = Workshop.objects.select_related("theme").get(pk=workshop.pk) if change else None
-        super().save_model(request, workshop, form, change)
-        if not change:
-            history.record_change(
-                workshop=workshop,
-                changed_by=request.user,
-                summary="Added the workshop in the admin, as a draft.",
-                fields=history.differences(None, workshop, agenda.WORKSHOP_FIELDS),
-                after_agreement=False,
-            )
-            return
-        names = form.changed_data
-        if fields := history.differences(stored, workshop, names):
-            labels = ", ".join(field["label"].lower() for field in fields)
-            history.record_change(
-                workshop=workshop,
-                changed_by=request.user,
-                summary=f"Changed the {labels} in the admin.",
-                fields=fields,
-                after_agreement=tells_people_booked(workshop)
-                and any(name in agenda.WORKSHOP_FIELDS for name in names),
-            )
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not AgendaItem:
-            return super().save_formset(request, form, formset, change)
-        initial = {item_form.instance.pk: item_form.initial for item_form in formset.initial_forms}
-        super().save_formset(request, form, formset, change)
-        changes = [(None, item) for item in formset.new_objects]
-        changes += [
-            (AgendaItem(**{name: initial[item.pk][name] for name in AGENDA_HISTORY_FIELDS}), item)
-            for item, _ in formset.changed_objects
-        ]
-        changes += [(item, None) for item in formset.deleted_objects]
-        for before, after in changes:
-            record_agenda_change(
-                workshop=form.instance, changed_by=request.user, before=before, after=after
-            )
-        return None
+def _what_happened(booking):
+    person = booking.person
+    if booking.status == BookingStatus.CONFIRMED:
+        return f"{person} has a confirmed place at {booking.workshop}."
+    if booking.status == BookingStatus.AWAITING_APPROVAL:
+        return f"{person}'s place at {booking.workshop} awaits approval (see the booking)."
+    return (
+        f"{booking.workshop} is full: {person} is on its waiting list at position "
+        f"{booking.waiting_position()}."
+    )
 
 
 ATTENDANCE_LABELS = {True: "Yes", False: "No", None: ""}
@@ -357,12 +201,29 @@ class BookingAdmin(admin.ModelAdmin):
         "stakeholder_body__name",
         "workshop__title",
     ]
-    autocomplete_fields = ["workshop", "person", "trust", "stakeholder_body"]
+    # The book-on-behalf form's person search goes through this.
+    autocomplete_fields = ["person"]
     date_hierarchy = "requested_at"
     inlines = [BookingEventInline]
+    # A booking is to read: each change is an action below, which keeps the rules.
+    fields = readonly_fields = [
+        "workshop",
+        "person",
+        "organisation",
+        "functional_area",
+        "status",
+        "booked_by",
+        "requested_at",
+        "offer_expires_at",
+        "cancelled_at",
+        "cancellation_reason",
+        "attended",
+        "updated_at",
+    ]
     actions = [
         "approve",
         "reject",
+        "move_to_workshop",
         "offer_free_places",
         "cancel",
         "mark_attended",
@@ -370,43 +231,124 @@ class BookingAdmin(admin.ModelAdmin):
         "export_attendees",
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        """A booking's status and attendance change only through the actions, which keep
-        the booking rules and tell the people concerned."""
-        readonly = ["requested_at", "updated_at", "cancelled_at", "cancellation_reason"]
-        if obj is not None:
-            readonly += ["status", "offer_expires_at", "attended"]
-        return readonly
+    def has_add_permission(self, request):
+        # New bookings come through "Book a place on someone's behalf", which keeps the rules.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        nothing_to_save = {
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(
+            request, object_id, form_url, {**nothing_to_save, **(extra_context or {})}
+        )
+
+    def save_model(self, request, booking, form, change):
+        """Nothing here is editable: the actions change bookings."""
+
+    def get_urls(self):
+        return [
+            path(
+                "book-on-behalf/",
+                self.admin_site.admin_view(self.book_on_behalf),
+                name="workshops_booking_book_on_behalf",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description="Organisation")
     def organisation(self, booking):
         return booking.organisation
 
+    def book_on_behalf(self, request):
+        """Book a place for someone, under the booking rules; a refusal keeps the form."""
+        if not request.user.has_perm("workshops.add_booking"):
+            raise PermissionDenied
+        form = BookOnBehalfForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                with audit.through(f"admin view “{BOOK_ON_BEHALF}”"):
+                    booking = services.book_on_behalf(
+                        workshop=data["workshop"],
+                        person=data["person"],
+                        booked_by=request.user,
+                        functional_area=data["functional_area"] or None,
+                        override_reason=data["override_reason"] if data["override"] else "",
+                    )
+            except rules.REFUSALS as refusal:
+                self.message_user(request, refusal.message, messages.ERROR)
+            else:
+                self.message_user(request, _what_happened(booking), messages.SUCCESS)
+                return redirect("admin:workshops_booking_change", booking.pk)
+        return TemplateResponse(
+            request,
+            "admin/workshops/booking/book_on_behalf.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": BOOK_ON_BEHALF,
+                "opts": self.opts,
+                "form": form,
+                "media": self.media + form.media,
+            },
+        )
+
     def _apply(self, request, bookings, service, done):
         def change(booking):
-            service(booking=booking)
+            service(booking=booking, by=request.user)
 
-        _each(self, request, bookings, change, f"booking(s) {done}")
+        rules.each(self, request, bookings, change, f"booking(s) {done}")
 
-    @admin.action(description="Confirm selected bookings awaiting approval", permissions=["change"])
+    @rules.action(description="Confirm selected bookings awaiting approval", permissions=["change"])
     def approve(self, request, queryset):
         self._apply(request, queryset, services.approve_booking, "approved")
 
-    @admin.action(
+    @rules.action(
         description="Do not approve selected bookings (frees their places)", permissions=["change"]
     )
     def reject(self, request, queryset):
         pending = queryset.filter(status=BookingStatus.AWAITING_APPROVAL)
         self._apply(request, pending, services.reject_booking, "not approved")
 
-    @admin.action(
+    @rules.action(
         description="Cancel selected bookings (freed places go to the waiting list)",
         permissions=["change"],
     )
     def cancel(self, request, queryset):
         self._apply(request, queryset, services.cancel_booking, "cancelled")
 
-    @admin.action(
+    @rules.action(description="Move to another workshop (asks which)", permissions=["change"])
+    def move_to_workshop(self, request, queryset):
+        """Ask which workshop, then move each booking there; if none can move, ask again."""
+        bookings = queryset.select_related("person", "workshop")
+        form = MoveForm(request.POST if "to_workshop" in request.POST else None)
+        if form.is_valid():
+            target = form.cleaned_data["to_workshop"]
+
+            def move(booking):
+                services.move_booking(booking=booking, to_workshop=target, moved_by=request.user)
+
+            if rules.each(self, request, bookings, move, f"booking(s) moved to {target}"):
+                return None
+        return TemplateResponse(
+            request,
+            "admin/workshops/booking/move_bookings.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Move bookings to another workshop",
+                "opts": self.opts,
+                "bookings": bookings,
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @rules.action(
         description="Offer free places of these bookings' workshops to the next people waiting",
         permissions=["change"],
     )
@@ -419,7 +361,7 @@ class BookingAdmin(admin.ModelAdmin):
         self.message_user(request, f"{offered} place(s) offered to the waiting list.")
 
     def _record_attendance(self, request, queryset, *, attended):
-        recorded = services.record_attendance(bookings=queryset, attended=attended)
+        recorded = services.record_attendance(bookings=queryset, attended=attended, by=request.user)
         what = "attended" if attended else "did not attend"
         self.message_user(request, f"{recorded} booking(s) marked as {what}.", messages.SUCCESS)
         if left := queryset.count() - recorded:
@@ -430,11 +372,11 @@ class BookingAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Mark as attended", permissions=["change"])
+    @rules.action(description="Mark as attended", permissions=["change"])
     def mark_attended(self, request, queryset):
         self._record_attendance(request, queryset, attended=True)
 
-    @admin.action(description="Mark as did not attend", permissions=["change"])
+    @rules.action(description="Mark as did not attend", permissions=["change"])
     def mark_not_attended(self, request, queryset):
         self._record_attendance(request, queryset, attended=False)
 
@@ -451,67 +393,3 @@ class BookingAdmin(admin.ModelAdmin):
             return None
         workshop = Workshop.objects.get(pk=workshop_ids[0])
         return dashboard.csv_download(f"{workshop.slug}-attendees.csv", attendee_rows(queryset))
-
-
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    """Personal booking links for stakeholder representatives."""
-
-    list_display = ["person", "workshop", "created_at", "expires_at", "used_at"]
-    list_filter = ["workshop"]
-    list_select_related = ["person", "workshop"]
-    search_fields = ["person__full_name", "person__email", "workshop__title"]
-    autocomplete_fields = ["workshop", "person"]
-    readonly_fields = ["booking_link", "created_by", "created_at", "used_at"]
-    fields = [
-        "workshop",
-        "person",
-        "expires_at",
-        "booking_link",
-        "created_by",
-        "created_at",
-        "used_at",
-    ]
-    actions = ["send_invitation_email"]
-
-    @admin.display(description="Booking link to send")
-    def booking_link(self, invitation):
-        if not invitation.pk:
-            return "Appears once saved."
-        return f"{settings.PORTAL_BASE_URL}{invitation.get_absolute_url()}"
-
-    def save_model(self, request, invitation, form, change):
-        if not change:
-            invitation.created_by = request.user
-        super().save_model(request, invitation, form, change)
-
-    @admin.action(description="Send invitation e-mail", permissions=["change"])
-    def send_invitation_email(self, request, queryset):
-        """Each person gets one invitation e-mail per workshop, ever (workshops.messaging):
-        this sends those not sent yet, e.g. after an expired invitation was extended."""
-        for invitation in queryset.select_related("workshop", "person"):
-            workshop = invitation.workshop
-            if not invitation.is_usable:
-                refusal = "it has been used or has expired: extend it, or make a new one"
-            elif workshop.status != Workshop.Status.OPEN:
-                refusal = "its workshop is not open for booking; it goes out when it opens"
-            else:
-                refusal = None
-            if refusal:
-                self.message_user(request, f"{invitation}: not sent, {refusal}.", messages.WARNING)
-                continue
-            outbox = OutgoingEmail.objects.filter(
-                kind=OutgoingEmail.Kind.INVITATION, workshop=workshop, recipient=invitation.person
-            )
-            already = outbox.exists()
-            workshop_messaging.invite(workshop, people=[invitation.person])
-            self.message_user(
-                request,
-                format_html(
-                    '{}: {}. <a href="{}">See the invitations of this workshop</a>.',
-                    invitation,
-                    "already sent, so not sent again" if already else "sending now",
-                    messaging.progress_url(workshop),
-                ),
-                messages.INFO if already else messages.SUCCESS,
-            )

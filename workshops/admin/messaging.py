@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from collaborative.models import OutgoingEmail
 from workshops import errors, services
+from workshops.admin import rules
 from workshops.models import ACTIVE_STATUSES, Workshop
 
 # How often the progress page reloads itself while invitations are still going out.
@@ -27,7 +28,7 @@ def progress_url(workshop):
     return reverse("admin:collaborative_outgoingemail_invitations", args=[workshop.pk])
 
 
-@admin.action(description="Open for booking and send invitations", permissions=["change"])
+@rules.action(description="Open for booking and send invitations", permissions=["change"])
 def open_for_booking(modeladmin, request, queryset):
     opened = []
     for workshop in queryset:
@@ -52,7 +53,7 @@ def open_for_booking(modeladmin, request, queryset):
     return None
 
 
-@admin.action(
+@rules.action(
     description="Cancel the workshop and tell everyone booked (asks first)",
     permissions=["change"],
 )

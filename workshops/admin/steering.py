@@ -1,16 +1,19 @@
 """What the steering group plans, in the admin: themes, topic proposals, agenda items,
 outcomes, and each workshop's history, which is read-only.
 
-Changes made here go into the workshop's history as the steering group's own changes
-do (workshops.history), and outcomes are recorded through workshops.agenda.
+Agenda items and outcomes change through the steering group's own rules (workshops.agenda),
+which keep an item's time inside its workshop's, write the history and tell the people
+booked; a refusal comes back on the form (workshops.admin.rules).
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.utils.html import format_html_join
 
-from workshops import agenda, history
+from workshops import agenda, audit
+from workshops.admin import rules
 from workshops.models import (
     AgendaItem,
     Outcome,
@@ -19,35 +22,6 @@ from workshops.models import (
     TopicSupport,
     WorkshopChange,
 )
-
-AGENDA_HISTORY_FIELDS = (*agenda.AGENDA_ITEM_FIELDS, "order")
-
-
-def tells_people_booked(workshop):
-    """Whether a change now is news to the people booked: the agenda is public and the
-    workshop is still to come."""
-    return workshop.agenda_is_public and not workshop.has_taken_place
-
-
-def record_agenda_change(*, workshop, changed_by, before, after):
-    """Write an agenda item's addition (no ``before``), change or removal (no ``after``)
-    made in the admin into its workshop's history."""
-    fields = history.differences(before, after, AGENDA_HISTORY_FIELDS)
-    if before is None:
-        summary = f"Added “{after.title}” to the agenda in the admin."
-    elif after is None:
-        summary = f"Removed “{before.title}” from the agenda in the admin."
-    elif fields:
-        summary = f"Changed “{after.title}” on the agenda in the admin."
-    else:
-        return None
-    return history.record_change(
-        workshop=workshop,
-        changed_by=changed_by,
-        summary=summary,
-        fields=fields,
-        after_agreement=tells_people_booked(workshop),
-    )
 
 
 @admin.register(Theme)
@@ -59,7 +33,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(rules.RuleFormAdmin):
     list_display = ["title", "workshop", "order", "start_time", "presenting_organisation"]
     list_filter = ["workshop__date"]
     list_select_related = ["workshop"]
@@ -71,27 +45,71 @@ class AgendaItemAdmin(admin.ModelAdmin):
         "workshop__title",
     ]
     autocomplete_fields = ["workshop"]
+    fields = ["workshop", "order", "start_time", "title", "description", "speakers"]
+    fields += ["presenting_organisation"]
+    actions = ["move_up", "move_down", "remove"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The order follows the start times (or the move actions); an item stays with its
+        # workshop.
+        return ["order", *(["workshop"] if obj else [])]
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        # Removing goes through the agenda rule ("remove"), not a plain delete.
+        actions.pop("delete_selected", None)
+        return actions
 
     def save_model(self, request, item, form, change):
-        before = AgendaItem.objects.get(pk=item.pk) if change else None
-        super().save_model(request, item, form, change)
-        record_agenda_change(
-            workshop=item.workshop, changed_by=request.user, before=before, after=item
-        )
+        details = {name: form.cleaned_data[name] for name in agenda.AGENDA_ITEM_FIELDS}
+        try:
+            if change:
+                agenda.change_agenda_item(item=item, changed_by=request.user, **details)
+            else:
+                added = agenda.add_agenda_item(
+                    workshop=item.workshop, added_by=request.user, **details
+                )
+                item.pk, item.order = added.pk, added.order
+        except rules.REFUSALS as refusal:
+            raise rules.Refused(refusal) from refusal
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with audit.through("admin agendaitem delete"):
+            try:
+                return super().delete_view(request, object_id, extra_context)
+            except rules.Refused as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+                return redirect("admin:workshops_agendaitem_change", object_id)
 
     def delete_model(self, request, item):
-        super().delete_model(request, item)
-        record_agenda_change(
-            workshop=item.workshop, changed_by=request.user, before=item, after=None
-        )
+        try:
+            agenda.remove_agenda_item(item=item, removed_by=request.user)
+        except rules.REFUSALS as refusal:
+            raise rules.Refused(refusal) from refusal
 
-    def delete_queryset(self, request, queryset):
-        items = list(queryset.select_related("workshop"))
-        super().delete_queryset(request, queryset)
-        for item in items:
-            record_agenda_change(
-                workshop=item.workshop, changed_by=request.user, before=item, after=None
-            )
+    def _each(self, request, queryset, change, done):
+        rules.each(self, request, queryset.select_related("workshop"), change, done)
+
+    @rules.action(description="Move up the agenda", permissions=["change"])
+    def move_up(self, request, queryset):
+        def up(item):
+            agenda.move_agenda_item(item=item, direction="up", moved_by=request.user)
+
+        self._each(request, queryset, up, "item(s) moved up")
+
+    @rules.action(description="Move down the agenda", permissions=["change"])
+    def move_down(self, request, queryset):
+        def down(item):
+            agenda.move_agenda_item(item=item, direction="down", moved_by=request.user)
+
+        self._each(request, queryset, down, "item(s) moved down")
+
+    @rules.action(description="Remove from the agenda", permissions=["delete"])
+    def remove(self, request, queryset):
+        def remove(item):
+            agenda.remove_agenda_item(item=item, removed_by=request.user)
+
+        self._each(request, queryset, remove, "item(s) removed from the agenda")
 
 
 class TopicSupportInline(admin.TabularInline):
@@ -139,8 +157,9 @@ class OutcomeForm(forms.ModelForm):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
-    """Outcomes are recorded through the steering group's rule, which writes the history."""
+class OutcomeAdmin(rules.RuleFormAdmin):
+    """Outcomes are recorded, and corrected, through the steering group's rule, which writes
+    the history; they are not deleted."""
 
     form = OutcomeForm
     list_display = ["workshop", "recorded_by", "recorded_at", "updated_at"]
@@ -153,15 +172,24 @@ class OutcomeAdmin(admin.ModelAdmin):
         # An outcome belongs to its workshop: correct it, rather than move it.
         return [*self.readonly_fields, *(["workshop"] if obj else [])]
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, outcome, form, change):
-        recorded = agenda.record_outcome(
-            workshop=outcome.workshop,
-            recorded_by=request.user,
-            summary=outcome.summary,
-            actions=outcome.actions,
-            follow_up_events=form.cleaned_data["follow_up_events"],
-        )
+        try:
+            recorded = agenda.record_outcome(
+                workshop=outcome.workshop,
+                recorded_by=request.user,
+                summary=outcome.summary,
+                actions=outcome.actions,
+                follow_up_events=form.cleaned_data["follow_up_events"],
+            )
+        except rules.REFUSALS as refusal:
+            raise rules.Refused(refusal) from refusal
         outcome.pk = recorded.pk
+
+    def save_related(self, request, form, formsets, change):
+        """The follow-up events were set by ``record_outcome``."""
 
 
 @admin.register(WorkshopChange)
