@@ -95,6 +95,8 @@ def directors(count):
             full_name=f"Director {index}",
             trust_id=codes[f"Z{index // 3:04d}"],
             seniority=Seniority.DIRECTOR,
+            # Invitations go to director level as confirmed, not only as stated.
+            confirmed_seniority=Seniority.DIRECTOR,
             functional_area=areas[index % 3],
             password="!",
         )
