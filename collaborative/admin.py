@@ -11,7 +11,10 @@ from django.utils.timezone import localtime
 from collaborative import mail
 from collaborative.models import ContactMessage, OutgoingEmail, User
 from collaborative.services import contact_message_key
+from trusts.services import confirm_seniority, seniority_awaiting_confirmation
+from workshops import audit
 from workshops.admin.messaging import invitation_progress
+from workshops.errors import BookingError
 
 
 class PersonChangeForm(UserChangeForm):
@@ -26,6 +29,22 @@ class PersonCreationForm(AdminUserCreationForm):
         fields = ("email",)
 
 
+class SeniorityAwaitingConfirmationFilter(admin.SimpleListFilter):
+    title = "seniority awaiting confirmation"
+    parameter_name = "seniority_awaits_confirmation"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Awaiting confirmation"), ("no", "Nothing to confirm")]
+
+    def queryset(self, request, queryset):
+        awaiting = seniority_awaiting_confirmation(queryset)
+        if self.value() == "yes":
+            return awaiting
+        if self.value() == "no":
+            return queryset.exclude(pk__in=awaiting.values("pk"))
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = PersonChangeForm
@@ -36,6 +55,7 @@ class UserAdmin(DjangoUserAdmin):
         "full_name",
         "job_title",
         "seniority",
+        "seniority_awaits_confirmation",
         "functional_area",
         "trust",
         "stakeholder_body",
@@ -44,6 +64,7 @@ class UserAdmin(DjangoUserAdmin):
     ]
     list_filter = [
         "seniority",
+        SeniorityAwaitingConfirmationFilter,
         "functional_area",
         "is_steering_member",
         "is_staff",
@@ -57,6 +78,18 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("About them", {"fields": ["full_name", "job_title", "seniority", "functional_area"]}),
+        (
+            "Confirmed seniority",
+            {
+                "description": "Director level counts once it is confirmed, with the action "
+                "“Confirm stated seniority” on the list of people.",
+                "fields": [
+                    "confirmed_seniority",
+                    "seniority_confirmed_by",
+                    "seniority_confirmed_at",
+                ],
+            },
+        ),
         ("Affiliation", {"fields": ["trust", "stakeholder_body", "is_steering_member"]}),
         (
             "Permissions",
@@ -64,6 +97,48 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
+
+    # Confirmed only through the rule (trusts.services.confirm_seniority), never typed in.
+    readonly_fields = ["confirmed_seniority", "seniority_confirmed_by", "seniority_confirmed_at"]
+    actions = ["confirm_stated_seniority"]
+
+    @admin.display(description="awaits confirmation", boolean=True)
+    def seniority_awaits_confirmation(self, person):
+        return person.seniority_awaits_confirmation
+
+    @admin.action(description="Confirm stated seniority", permissions=["change"])
+    def confirm_stated_seniority(self, request, queryset):
+        """Confirm each person's stated director-level seniority through the rule, which
+        e-mails them and approves the places it was holding up; refusals are listed."""
+        confirmed, approved = [], 0
+        for person in queryset.select_related("trust"):
+            try:
+                with audit.through("admin action confirm_stated_seniority"):
+                    result = confirm_seniority(person=person, confirmed_by=request.user)
+            except BookingError as refusal:
+                self.message_user(request, refusal.message, messages.ERROR)
+                continue
+            if result.confirmed:
+                confirmed.append(str(person))
+                approved += len(result.approved)
+            else:
+                self.message_user(
+                    request, f"{person}'s seniority was already confirmed.", messages.INFO
+                )
+            for booking in result.still_waiting:
+                self.message_user(
+                    request,
+                    f"{person}'s place at {booking.workshop.title} still awaits approval: "
+                    f"{booking.refusal}",
+                    messages.WARNING,
+                )
+        if confirmed:
+            self.message_user(
+                request,
+                f"Seniority confirmed for {', '.join(confirmed)}; {approved} place(s) awaiting "
+                "approval were approved.",
+                messages.SUCCESS,
+            )
 
     def get_readonly_fields(self, request, obj=None):
         """Only superusers hand out admin rights, so the role cannot widen itself."""

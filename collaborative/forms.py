@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse_lazy
 
-from collaborative.models import ContactMessage, User
+from collaborative.models import ContactMessage, Seniority, User
 from trusts.models import Region, StakeholderBody, Trust
 
 
@@ -104,7 +104,9 @@ class ProfileForm(forms.ModelForm):
             "functional_area": "Functional area",
         }
         help_texts = {
-            "seniority": "Some workshops are for directors: other places wait for approval.",
+            "seniority": "Director level counts once the programme operations manager or a "
+            "director of your Trust has confirmed it. Until then, places at workshops for "
+            "directors wait for approval.",
             "functional_area": "The area you represent your Trust in at workshops.",
             "wants_invitations": "Messages about your own bookings always come: they are "
             "how the portal confirms, offers and cancels places.",
@@ -120,6 +122,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
+        # No "not stated" radio: someone who skipped it chooses one when they are ready.
+        self.fields["seniority"].choices = Seniority.choices
         self.helper = FormHelper()
         self.helper.form_action = reverse_lazy("profile")
         self.helper.layout = Layout(

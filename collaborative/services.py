@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from collaborative import mail
 from collaborative.models import OutgoingEmail, User
 from trusts.models import EmailDomain
+from trusts.services import confirm_seniority, may_confirm_seniority
 from workshops import errors
 from workshops.services import check_may_book_for_trust
 
@@ -20,7 +21,7 @@ def _not_at_trust(email, trust):
     )
 
 
-def find_or_create_colleague(*, booker, email, full_name, job_title, functional_area):
+def find_or_create_colleague(*, booker, email, full_name, job_title, functional_area, seniority=""):
     """The person with this address at the booker's Trust, given an account if they have none.
 
     Returns ``(person, created)``. A new account is created only for an address
@@ -30,10 +31,18 @@ def find_or_create_colleague(*, booker, email, full_name, job_title, functional_
     transaction commits, so a booking refused later in the same transaction
     leaves neither account nor e-mail.
     Existing accounts keep their own name and job title.
+
+    ``seniority`` is what the booker says of the colleague. A new account states
+    it; an existing one keeps its own, and takes the booker's only if it stated
+    none. When the booker's word and the colleague's stated seniority agree on a
+    director level, a booker who may confirm it (the operations manager, a
+    confirmed director of the Trust) confirms it here; otherwise it waits for
+    confirmation, and places at workshops for directors wait for approval.
     """
     check_may_book_for_trust(booker)
     email = User.objects.normalize_email(email).strip().lower()
     person = User.objects.filter(email__iexact=email).first()
+    created = False
     if person is None:
         domain = email.rpartition("@")[2]
         if not EmailDomain.objects.filter(trust_id=booker.trust_id, domain=domain).exists():
@@ -44,6 +53,7 @@ def find_or_create_colleague(*, booker, email, full_name, job_title, functional_
                     email,
                     full_name=full_name,
                     job_title=job_title,
+                    seniority=seniority or "",
                     functional_area=functional_area or "",
                     trust_id=booker.trust_id,
                 )
@@ -62,15 +72,26 @@ def find_or_create_colleague(*, booker, email, full_name, job_title, functional_
                     )
                 ]
             )
-            return person, True
-    if person.trust_id != booker.trust_id:
-        if person.trust_id is None and not person.stakeholder_body_id:
-            raise errors.NotAColleague(
-                f"{person} has an account that is not linked to {booker.trust} yet. Ask them to "
-                "confirm their e-mail address, then book again."
-            )
-        raise _not_at_trust(email, booker.trust)
-    return person, False
+            created = True
+    if not created:
+        if person.trust_id != booker.trust_id:
+            if person.trust_id is None and not person.stakeholder_body_id:
+                raise errors.NotAColleague(
+                    f"{person} has an account that is not linked to {booker.trust} yet. Ask "
+                    "them to confirm their e-mail address, then book again."
+                )
+            raise _not_at_trust(email, booker.trust)
+        if seniority and not person.seniority:
+            person.seniority = seniority
+            person.save(update_fields=["seniority"])
+    if (
+        seniority
+        and seniority == person.seniority
+        and person.seniority_awaits_confirmation
+        and may_confirm_seniority(booker, person)
+    ):
+        confirm_seniority(person=person, confirmed_by=booker)
+    return person, created
 
 
 def issue_calendar_token(person):

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from collaborative import services
 from collaborative.forms import AffiliationRequestForm, CalendarFeedForm, ContactForm, ProfileForm
-from collaborative.models import FunctionalArea
+from collaborative.models import FunctionalArea, User
 from trusts import services as trust_services
 from trusts.models import Trust
 from workshops.models import Theme, Workshop
@@ -55,10 +55,23 @@ def profile(request):
     # An empty POST is still a POST: ``request.POST or None`` would show it as a fresh form.
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if form.is_valid():
-        form.save()
-        messages.success(request, "Your details have been saved.")
+        person = form.save()
+        text = "Your details have been saved."
+        if "seniority" in form.changed_data and person.seniority_awaits_confirmation:
+            text += (
+                f" Your seniority as {person.get_seniority_display()} is waiting for "
+                f"confirmation by {_seniority_confirmers(person)}."
+            )
+        messages.success(request, text)
         return redirect("profile")
     return _render_profile(request, profile_form=form)
+
+
+def _seniority_confirmers(person):
+    """Who can confirm the person's director-level role, as the profile tells it."""
+    if person.trust_id:
+        return "the programme operations manager or a director of your Trust"
+    return "the programme operations manager"
 
 
 @login_required
@@ -109,10 +122,20 @@ def _calendar_feed_urls(person):
 
 def _render_profile(request, profile_form=None, affiliation_form=None):
     person = request.user
+    # As saved: a form with errors has already put its answers on ``request.user``.
+    saved = User.objects.only("seniority", "confirmed_seniority", "trust").get(pk=person.pk)
     context = {
         "profile_form": profile_form or ProfileForm(instance=person),
         "email_verified": has_verified_email(person),
         "calendar_feed": _calendar_feed_urls(person),
+        "seniority": {
+            "stated": saved.get_seniority_display() if saved.seniority else "",
+            "confirmed": saved.is_director_level and not saved.seniority_awaits_confirmation,
+            "waiting": saved.seniority_awaits_confirmation,
+            "counts_meanwhile": saved.is_director_level,
+            "confirmed_as": saved.get_confirmed_seniority_display(),
+            "confirmers": _seniority_confirmers(saved),
+        },
     }
     if not person.affiliation:
         context["affiliation_form"] = affiliation_form or AffiliationRequestForm()

@@ -519,7 +519,12 @@ def test_booking_for_an_existing_colleague_of_my_trust(client, workshop, directo
 
     response = client.post(
         book_url(workshop),
-        {"attendee": "colleague", "full_name": "Lee Chan", "email": "lee.chan@ta1.nhs.uk"},
+        {
+            "attendee": "colleague",
+            "full_name": "Lee Chan",
+            "email": "lee.chan@ta1.nhs.uk",
+            "seniority": Seniority.DIRECTOR,
+        },
     )
 
     booking = Booking.objects.get()
@@ -540,6 +545,7 @@ def test_booking_for_a_new_colleague_creates_their_account_and_e_mails_them(
                 "full_name": "Lee Chan",
                 "email": "lee.chan@ta1.nhs.uk",
                 "job_title": "Director of Workforce",
+                "seniority": Seniority.DIRECTOR,
                 "functional_area": HR,
             },
         )
@@ -564,7 +570,12 @@ def test_a_colleague_address_on_another_domain_is_refused_and_nothing_is_created
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             book_url(workshop),
-            {"attendee": "colleague", "full_name": "Lee Chan", "email": "lee@gmail.com"},
+            {
+                "attendee": "colleague",
+                "full_name": "Lee Chan",
+                "email": "lee@gmail.com",
+                "seniority": Seniority.DIRECTOR,
+            },
         )
 
     assert response.status_code == 200
@@ -579,7 +590,12 @@ def test_a_colleague_of_another_trust_is_refused(client, workshop, director_a, d
 
     response = client.post(
         book_url(workshop),
-        {"attendee": "colleague", "full_name": "Sam Patel", "email": director_b.email},
+        {
+            "attendee": "colleague",
+            "full_name": "Sam Patel",
+            "email": director_b.email,
+            "seniority": Seniority.DIRECTOR,
+        },
     )
 
     assert "director@tb1.nhs.uk is not an address at Avon Test NHS Trust" in (
@@ -600,6 +616,7 @@ def test_a_refused_booking_for_a_new_colleague_leaves_no_account_and_no_e_mail(
                 "attendee": "colleague",
                 "full_name": "Nia Nurse",
                 "email": "nia@ta1.nhs.uk",
+                "seniority": Seniority.DIRECTOR,
                 "functional_area": NURSING,
             },
         )
@@ -698,6 +715,7 @@ def test_a_double_submit_for_a_new_colleague_makes_one_booking(
         "attendee": "colleague",
         "full_name": "Lee Chan",
         "email": "lee.chan@ta1.nhs.uk",
+        "seniority": Seniority.DIRECTOR,
         "functional_area": HR,
     }
     with django_capture_on_commit_callbacks(execute=True):
@@ -707,7 +725,9 @@ def test_a_double_submit_for_a_new_colleague_makes_one_booking(
     booking = Booking.objects.get()
     assert second.url == reverse("workshops:booking", args=[booking.pk])
     subjects = [message.subject for message in mailoutbox]
-    assert len(subjects) == len(set(subjects)) == 2  # account set-up and confirmation, once each
+    # Account set-up, director level confirmed by the booker, the place: each once.
+    assert len(subjects) == len(set(subjects))
+    assert "Your role as Director is confirmed" in subjects
 
 
 def test_booking_someone_already_booked_under_another_trust_is_an_error(
@@ -720,7 +740,12 @@ def test_booking_someone_already_booked_under_another_trust_is_an_error(
 
     response = client.post(
         book_url(workshop),
-        {"attendee": "colleague", "full_name": "Mo Ver", "email": "mover@ta1.nhs.uk"},
+        {
+            "attendee": "colleague",
+            "full_name": "Mo Ver",
+            "email": "mover@ta1.nhs.uk",
+            "seniority": Seniority.DIRECTOR,
+        },
     )
 
     assert response.status_code == 200
@@ -771,7 +796,7 @@ def test_another_trusts_post_changes_nothing(client, booking_a, director_a, dire
 
     response = client.post(
         reverse(f"workshops:{url_name}", args=[booking_a.pk]),
-        {"full_name": "Sam Patel", "email": director_b.email},
+        {"full_name": "Sam Patel", "email": director_b.email, "seniority": Seniority.DIRECTOR},
     )
 
     booking_a.refresh_from_db()
@@ -827,7 +852,12 @@ def test_a_place_can_be_given_to_a_colleague(client, booking_a, director_a, trus
 
     response = client.post(
         reverse("workshops:change_attendee", args=[booking_a.pk]),
-        {"full_name": "Lee Chan", "email": "lee.chan@ta1.nhs.uk", "functional_area": HR},
+        {
+            "full_name": "Lee Chan",
+            "email": "lee.chan@ta1.nhs.uk",
+            "seniority": Seniority.DIRECTOR,
+            "functional_area": HR,
+        },
     )
 
     booking_a.refresh_from_db()
@@ -843,7 +873,7 @@ def test_a_place_cannot_be_given_to_another_trusts_person(
 
     response = client.post(
         reverse("workshops:change_attendee", args=[booking_a.pk]),
-        {"full_name": "Sam Patel", "email": director_b.email},
+        {"full_name": "Sam Patel", "email": director_b.email, "seniority": Seniority.DIRECTOR},
     )
 
     booking_a.refresh_from_db()
@@ -860,7 +890,12 @@ def test_changing_the_attendee_keeps_the_functional_area_rule(
 
     response = client.post(
         reverse("workshops:change_attendee", args=[booking_a.pk]),
-        {"full_name": "Other", "email": other.email, "functional_area": HR},
+        {
+            "full_name": "Other",
+            "email": other.email,
+            "seniority": Seniority.DIRECTOR,
+            "functional_area": HR,
+        },
     )
 
     assert "already has a HR / Workforce representative" in error_summary(response)

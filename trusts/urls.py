@@ -6,4 +6,6 @@ app_name = "trusts"
 urlpatterns = [
     path("", views.member_list, name="list"),
     path("founding/", views.founding, name="founding"),
+    path("my-trust/people/", views.people, name="people"),
+    path("my-trust/people/<int:pk>/confirm/", views.confirm_seniority, name="confirm_seniority"),
 ]

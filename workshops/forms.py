@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 
-from collaborative.models import FunctionalArea
+from collaborative.models import FunctionalArea, Seniority
 
 MYSELF = "myself"
 COLLEAGUE = "colleague"
@@ -34,6 +34,16 @@ class ColleagueForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     job_title = forms.CharField(label="Job title", max_length=150, required=False)
+    seniority = forms.ChoiceField(
+        label="Their seniority",
+        help_text="If you are a confirmed director of your Trust, your answer confirms a "
+        "director-level role; otherwise the programme operations manager or a director of "
+        "your Trust confirms it. Someone who already has an account keeps the seniority on "
+        "their profile.",
+        choices=Seniority.choices,
+        error_messages={"required": "Choose your colleague's seniority"},
+        widget=forms.RadioSelect,
+    )
     functional_area = forms.CharField(
         label="Functional area they will represent",
         help_text="If you leave this, we use the functional area on their profile.",
@@ -54,7 +64,8 @@ class ColleagueForm(forms.Form):
     def colleague(self):
         """The keyword arguments of collaborative.services.find_or_create_colleague."""
         data = self.cleaned_data
-        return {name: data[name] for name in ("email", "full_name", "job_title", "functional_area")}
+        names = ("email", "full_name", "job_title", "seniority", "functional_area")
+        return {name: data[name] for name in names}
 
 
 class ChangeAttendeeForm(ColleagueForm):
@@ -82,11 +93,13 @@ class BookingForm(ColleagueForm):
         # A colleague's details are asked for only when the place is for a colleague;
         # unbound, they show as required because that is when they are filled in.
         if self.is_bound and self.data.get("attendee") != COLLEAGUE:
-            for name in ("full_name", "email"):
+            for name in ("full_name", "email", "seniority"):
                 self.fields[name].required = False
         self.helper.layout = Layout(
             "attendee",
-            Fieldset("If the place is for a colleague", "full_name", "email", "job_title"),
+            Fieldset(
+                "If the place is for a colleague", "full_name", "email", "job_title", "seniority"
+            ),
             "functional_area",
         )
 

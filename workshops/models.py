@@ -447,6 +447,37 @@ class Booking(models.Model):
     def holds_a_place(self):
         return self.status in PLACE_HOLDING_STATUSES
 
+    @property
+    def approval_reason(self):
+        """Why this booking awaits approval, naming the attendee; "" if it does not."""
+        return self._approval_reason(f"{self.person}'s", f"{self.person} is")
+
+    @property
+    def approval_reason_to_attendee(self):
+        """The same, told to the attendee (their booking page, their e-mail)."""
+        return self._approval_reason("your", "you are")
+
+    def _approval_reason(self, whose, who_is):
+        if self.status != BookingStatus.AWAITING_APPROVAL:
+            return ""
+        person = self.person
+        if not self.workshop.director_level_only:
+            return "The programme operations manager is checking this place."
+        if person.is_director_level:
+            return (
+                f"This workshop is for directors; {whose} director-level role is confirmed, and "
+                "the programme operations manager is checking the place."
+            )
+        if person.seniority_awaits_confirmation:
+            confirmers = "the programme operations manager" + (
+                f" or a director of {person.trust}" if person.trust_id else ""
+            )
+            return (
+                f"This workshop is for directors, and {whose} director-level role has not been "
+                f"confirmed yet by {confirmers}."
+            )
+        return f"This workshop is for directors, and {who_is} not at director level."
+
     def shows_video_link_to(self, person):
         """The video link goes to the confirmed attendee of a virtual workshop and no one else."""
         return (

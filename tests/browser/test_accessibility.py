@@ -158,6 +158,18 @@ def profile_page(page, person):
     go(page, reverse("profile"))
 
 
+def trust_people_page(page, person):
+    """A confirmed director's page with a colleague whose director-level role awaits them."""
+    User.objects.create_user(
+        "waiting.director@example.org",
+        full_name="Wai Ting",
+        job_title="Director of Workforce",
+        seniority="director",
+        trust=person.trust,
+    )
+    go(page, reverse("trusts:people"))
+
+
 def profile_with_errors(page, person):
     profile_page(page, person)
     page.get_by_label("Full name").clear()
@@ -175,6 +187,7 @@ SIGNED_IN_PAGES = {
     "my-trust-bookings": my_trust_bookings,
     "profile": profile_page,
     "profile-with-errors": profile_with_errors,
+    "trust-people-to-confirm": trust_people_page,
 }
 
 
