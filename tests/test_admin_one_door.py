@@ -667,3 +667,14 @@ def test_an_invitation_made_in_the_admin_to_an_open_workshop_is_e_mailed(
     invitation = Invitation.objects.get()
     assert invitation.created_by == operations_manager
     assert OutgoingEmail.objects.get(recipient=person).kind == Kind.INVITATION
+
+
+def test_the_book_on_behalf_page_searches_people_and_lists_open_workshops(ops_client):
+    open_one = WorkshopFactory(title="Open for booking")
+    WorkshopFactory(title="Still a draft", status=Workshop.Status.DRAFT)
+
+    page = ops_client.get(BOOK).content.decode()
+
+    assert 'data-model-name="booking"' in page and 'data-field-name="person"' in page
+    assert f'<option value="{open_one.pk}">' in page
+    assert "Still a draft" not in page
