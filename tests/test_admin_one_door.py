@@ -678,3 +678,32 @@ def test_the_book_on_behalf_page_searches_people_and_lists_open_workshops(ops_cl
     assert 'data-model-name="booking"' in page and 'data-field-name="person"' in page
     assert f'<option value="{open_one.pk}">' in page
     assert "Still a draft" not in page
+
+
+def test_a_workshop_added_in_the_admin_with_its_agenda_is_a_draft_with_both_in_its_history(
+    ops_client,
+):
+    url = reverse("admin:workshops_workshop_add")
+    data = form_data(ops_client.get(url))
+    data.update(
+        {
+            "title": "Retaining newly qualified nurses",
+            "slug": "retaining-nqns",
+            "date": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
+            "start_time": "10:30",
+            "end_time": "12:30",
+            "agenda_items-TOTAL_FORMS": "1",
+            "agenda_items-0-title": "Welcome",
+            "agenda_items-0-start_time": "10:30",
+        }
+    )
+
+    assert ops_client.post(url, data).status_code == 302
+
+    workshop = Workshop.objects.get(slug="retaining-nqns")
+    assert workshop.status == Workshop.Status.DRAFT
+    assert list(workshop.agenda_items.values_list("title", flat=True)) == ["Welcome"]
+    assert list(workshop.changes.values_list("summary", flat=True)) == [
+        "Added “Welcome” to the agenda.",
+        "Added the workshop in the admin, as a draft.",
+    ]
