@@ -707,3 +707,12 @@ def test_a_workshop_added_in_the_admin_with_its_agenda_is_a_draft_with_both_in_i
         "Added “Welcome” to the agenda.",
         "Added the workshop in the admin, as a draft.",
     ]
+
+
+def test_the_booking_page_says_why_a_place_awaits_approval(ops_client, trust_a):
+    junior = UserFactory(trust=trust_a, full_name="Pat Junior", seniority=Seniority.OTHER)
+    booking = BookingFactory(person=junior, status=BookingStatus.AWAITING_APPROVAL)
+
+    page = ops_client.get(change_url(booking)).content.decode()
+
+    assert "This workshop is for directors, and Pat Junior is not at director level." in page

@@ -212,6 +212,7 @@ class BookingAdmin(admin.ModelAdmin):
         "organisation",
         "functional_area",
         "status",
+        "why_awaiting_approval",
         "booked_by",
         "requested_at",
         "offer_expires_at",
@@ -264,6 +265,10 @@ class BookingAdmin(admin.ModelAdmin):
     @admin.display(description="Organisation")
     def organisation(self, booking):
         return booking.organisation
+
+    @admin.display(description="Why it awaits approval")
+    def why_awaiting_approval(self, booking):
+        return booking.approval_reason or "-"
 
     def book_on_behalf(self, request):
         """Book a place for someone, under the booking rules; a refusal keeps the form."""
