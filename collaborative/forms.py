@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse_lazy
 
-from collaborative.models import ContactMessage, Seniority, User
+from collaborative.models import DIRECTOR_LEVEL, ContactMessage, Seniority, User
 from trusts.models import Region, StakeholderBody, Trust
 
 
@@ -134,6 +134,14 @@ class ProfileForm(forms.ModelForm):
             Fieldset("E-mails from the portal", "wants_invitations", "wants_reminders"),
         )
         self.helper.add_input(Submit("save", "Save your details"))
+
+    def save(self, commit=True):
+        """Stepping down from director level ends the confirmation, so that stepping back up
+        waits for a new one."""
+        person = self.instance
+        if person.seniority not in DIRECTOR_LEVEL:
+            person.confirmed_seniority = ""
+        return super().save(commit)
 
 
 class AffiliationRequestForm(forms.Form):

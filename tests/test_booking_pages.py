@@ -20,7 +20,6 @@ from tests.factories import (
     WorkshopFactory,
 )
 from trusts.models import AffiliationRequest
-from workshops.calendar import event_uid
 from workshops.models import Booking, BookingStatus, CancellationReason, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -555,7 +554,12 @@ def test_booking_for_a_new_colleague_creates_their_account_and_e_mails_them(
     assert Booking.objects.get().person == lee
     setup = [message for message in mailoutbox if "set up your account" in message.subject]
     assert [message.to for message in setup] == [["lee.chan@ta1.nhs.uk"]]
-    assert {message.to[0] for message in mailoutbox} == {"lee.chan@ta1.nhs.uk"}
+    # Besides Lee's own e-mails, the booker gets a copy of what Lee was told.
+    copies = [message for message in mailoutbox if message.subject.startswith("Copy for you")]
+    assert [message.to for message in copies] == [[director_a.email]]
+    assert {message.to[0] for message in mailoutbox} - {director_a.email} == {
+        "lee.chan@ta1.nhs.uk"
+    }
     assert (
         "We have e-mailed lee.chan@ta1.nhs.uk a link to set up their account."
         in (messages_of(response)[0])
@@ -1028,7 +1032,7 @@ def test_a_confirmed_booking_downloads_as_a_calendar_file(client, booking_a, dir
         f'attachment; filename="nmhwdc-{booking_a.workshop.slug}.ics"'
     )
     event = icalendar.Calendar.from_ical(response.content).walk("VEVENT")[0]
-    assert str(event["UID"]) == event_uid(booking_a.workshop)
+    assert str(event["UID"]) == booking_a.calendar_uid
     assert str(event["URL"]) == "https://meet.example.org/nmhwdc"
 
 

@@ -247,7 +247,8 @@ def test_accepting_an_offer_confirms_the_place(trust_a, trust_b):
     confirmed = book(workshop, colleague(trust_a))
     waiting = book(workshop, colleague(trust_b))
     services.cancel_booking(booking=confirmed, by=confirmed.person)
-    assert services.accept_offer(booking=waiting, by=waiting.person).status == BookingStatus.CONFIRMED
+    accepted = services.accept_offer(booking=waiting, by=waiting.person)
+    assert accepted.status == BookingStatus.CONFIRMED
 
 
 def test_declining_an_offer_moves_it_to_the_next_person(trust_a, trust_b):

@@ -185,6 +185,14 @@ def test_lowering_ones_seniority_takes_effect_at_once(client, director_a, worksh
     assert booking.status == BookingStatus.AWAITING_APPROVAL
 
 
+def test_stepping_back_up_to_director_waits_for_a_new_confirmation(client, director_a):
+    change_profile_seniority(client, director_a, Seniority.OTHER)
+    change_profile_seniority(client, director_a, Seniority.DIRECTOR)
+
+    person = fresh(director_a)
+    assert (person.is_director_level, person.seniority_awaits_confirmation) == (False, True)
+
+
 # Who may confirm ------------------------------------------------------------------
 
 

@@ -261,6 +261,8 @@ def _posted(request):
 
 
 def _places_left(workshop):
+    if workshop.capacity is None:  # a past event whose capacity is not recorded
+        return None
     return max(workshop.capacity - workshop.places_taken, 0)
 
 
@@ -379,10 +381,8 @@ def _outcome(booking, viewer, new_account=False):
         )
     elif booking.status == BookingStatus.AWAITING_APPROVAL:
         who = "Your place" if mine else f"{booking.person}'s place"
-        text = (
-            f"{who} at {workshop} is awaiting approval: this workshop is for directors, so the "
-            "programme operations manager confirms other places."
-        )
+        reason = booking.approval_reason_to_attendee if mine else booking.approval_reason
+        text = f"{who} at {workshop} is awaiting approval. {reason}"
     else:
         who = "You have" if mine else f"{booking.person} has"
         text = f"{who} a confirmed place at {workshop}."
