@@ -7,6 +7,7 @@ from workshops.agenda import is_steering_member
 # the same section (a view name, or a namespace prefix such as "workshops:").
 NAVIGATION = (
     ("home", "Home", ()),
+    ("about", "About", ()),
     ("trusts:founding", "Founding Trusts and steering group", ()),
     ("trusts:list", "Member Trusts", ()),
     ("workshops:programme", "Workshops", ("workshops:",)),

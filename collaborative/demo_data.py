@@ -1,7 +1,10 @@
 """Demonstration accounts, one per role, and the helper every demo loader shares.
 
-The passwords below are published in the README and printed by ``load_demo``:
-they are for a developer's machine or a demo site, never for a live portal.
+The people are fictional, flagged as demonstration data, and their addresses are on
+reserved ``.test`` domains that the demo maps to their Trusts (``slam.nhs.test``), so
+that affiliation works as for real staff and no e-mail can reach anyone. The
+passwords below are published in the README and printed by ``load_demo``: they are
+for a developer's machine or a demo site, never for a live portal.
 """
 
 from dataclasses import dataclass
@@ -10,6 +13,7 @@ from allauth.account.models import EmailAddress
 
 from collaborative.models import FunctionalArea, Seniority, User
 from collaborative.roles import sync_programme_operations_group
+from demo.registry import flag
 from trusts.models import StakeholderBody, Trust
 
 
@@ -43,10 +47,11 @@ class DemoAccount:
     is_steering_member: bool = False
 
 
-# The addresses start with "demo." so that none can be a real colleague's.
+# The addresses start with "demo." and are on reserved .test domains, so that none can be
+# a real colleague's and no message can be delivered to them.
 DEMO_ACCOUNTS = (
     DemoAccount(
-        email="demo.operations@nmhwdc.nhs.uk",
+        email="demo.operations@nmhwdc.nhs.test",
         password="demo-operations-2026!",
         role="Programme operations manager (admin site)",
         full_name="Morgan Ellis",
@@ -54,7 +59,7 @@ DEMO_ACCOUNTS = (
         is_staff=True,
     ),
     DemoAccount(
-        email="demo.steering@oxfordhealth.nhs.uk",
+        email="demo.steering@oxfordhealth.nhs.test",
         password="demo-steering-2026!",
         role="Steering group member, Oxford Health (founding Trust)",
         full_name="Priya Raman",
@@ -65,7 +70,7 @@ DEMO_ACCOUNTS = (
         is_steering_member=True,
     ),
     DemoAccount(
-        email="demo.nursing@slam.nhs.uk",
+        email="demo.nursing@slam.nhs.test",
         password="demo-nursing-2026!",
         role="Director of Nursing, South London and Maudsley (member Trust)",
         full_name="Grace Okafor",
@@ -75,7 +80,7 @@ DEMO_ACCOUNTS = (
         trust_ods_code="RV5",
     ),
     DemoAccount(
-        email="demo.od@cwp.nhs.uk",
+        email="demo.od@cwp.nhs.test",
         password="demo-development-2026!",
         role="Director of Organisational Development, Cheshire and Wirral (member Trust)",
         full_name="Tom Whitfield",
@@ -85,7 +90,7 @@ DEMO_ACCOUNTS = (
         trust_ods_code="RXA",
     ),
     DemoAccount(
-        email="demo.stakeholder@hee.nhs.uk",
+        email="demo.stakeholder@hee.nhs.test",
         password="demo-stakeholder-2026!",
         role="Stakeholder representative, Health Education England",
         full_name="Sam Adeyemi",
@@ -94,6 +99,21 @@ DEMO_ACCOUNTS = (
         stakeholder_body="Health Education England",
     ),
 )
+
+
+def move_demo_addresses():
+    """Earlier demo loads gave the fictional people addresses on real NHS domains
+    (demo.nursing@slam.nhs.uk); move each to its reserved twin (demo.nursing@slam.nhs.test)."""
+    for user in User.objects.filter(email__startswith="demo.").exclude(email__endswith=".test"):
+        local, _, domain = user.email.partition("@")
+        if not domain.endswith(".nhs.uk"):
+            continue
+        new = f"{local}@{domain.removesuffix('.nhs.uk')}.nhs.test"
+        if User.objects.filter(email=new).exists():
+            continue
+        EmailAddress.objects.filter(user=user, email=user.email).update(email=new)
+        user.email = new
+        user.save(update_fields=["email"])
 
 
 def load_accounts():
@@ -125,7 +145,7 @@ def load_accounts():
         }
         if not User.objects.filter(email=account.email).exists():
             User.objects.create_user(account.email, account.password)
-        user = sync(User, {"email": account.email}, values)
+        user = flag(sync(User, {"email": account.email}, values))
         if account.is_staff:
             # The operations manager is the only staff account; the group gives the rights.
             user.groups.add(operations)

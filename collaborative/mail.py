@@ -32,6 +32,7 @@ from django.utils.dateparse import parse_datetime
 from icalendar import Calendar
 
 from collaborative.models import ContactMessage, OutgoingEmail, User
+from collaborative.reserved_domains import refuse_reserved
 from workshops.calendar import PRODUCT_ID, booking_event
 from workshops.models import BookingStatus
 
@@ -56,6 +57,7 @@ def record(messages):
     If the broker cannot take the delivery task, the rows wait for the sweep
     (``retry_unsent``), so nothing recorded is lost.
     """
+    messages = refuse_reserved(messages)  # none to reserved demo domains (.test and the like)
     if not messages:
         return
     OutgoingEmail.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)

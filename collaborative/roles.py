@@ -48,7 +48,10 @@ def sync_programme_operations_group(apps=None, **kwargs):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for label in PROGRAMME_OPERATIONS_APPS:
-        app_config = apps.get_app_config(label)
+        try:
+            app_config = apps.get_app_config(label)
+        except LookupError:
+            continue  # a migration's state from before the app's first migration
         # Migration-state app configs carry no models module; create_permissions needs one.
         app_config.models_module = getattr(app_config, "models_module", None) or True
         create_permissions(app_config, apps=apps, verbosity=0)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from collaborative import views
+from collaborative import public_pages, views
 from workshops import feeds
 
 admin.site.site_header = "NMHWDC programme operations"
@@ -10,6 +10,12 @@ admin.site.index_title = "Programme operations"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("about/", public_pages.about, name="about"),
+    path("join/", public_pages.join, name="join"),
+    path("join/sent/", public_pages.join_sent, name="join_sent"),
+    path("accessibility/", public_pages.accessibility, name="accessibility"),
+    path("privacy/", public_pages.privacy, name="privacy"),
+    path("cookies/", public_pages.cookies, name="cookies"),
     path("contact/", views.contact, name="contact"),
     path("contact/sent/", views.contact_sent, name="contact_sent"),
     path("profile/", views.profile, name="profile"),

@@ -28,7 +28,19 @@ class ResourceAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
     readonly_fields = ["file_details", "text_for_search"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "summary", "published_on"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "kind",
+                    "summary",
+                    "published_on",
+                    "publication_date_not_recorded",
+                ]
+            },
+        ),
         ("Where it comes from", {"fields": ["author_organisation", "themes", "workshop"]}),
         (
             "The document",

@@ -2,9 +2,10 @@
 and the presentations of the March 2020 workshop.
 
 The future-workforce report carries a short PDF that the loader writes from
-the portal's own summary of it, so that downloads and searching inside files
-can be tried. The Collaborative holds none of the March 2020 slides, and the
-library says so rather than offering stand-in files.
+a summary written for the portal (and saying so), so that downloads and
+searching inside files can be tried. It claims nothing about the
+Collaborative beyond what its pages say. The Collaborative holds none of the
+March 2020 slides, and the library says so rather than offering stand-in files.
 """
 
 import datetime
@@ -45,19 +46,22 @@ def march_2020_presentation(slug, title, organisation, summary):
 
 RESOURCES = (
     {
-        # The report followed the February 2018 workshop; its exact date was not recorded.
+        # The report came from the February 2018 workshop; when it was published is not
+        # recorded. The workshop's month orders it in the library, and the pages say so.
         "slug": "thriving-at-work-workshop-report",
         "title": "Thriving at Work: Collaborative workshop report",
         "kind": Resource.Kind.WORKSHOP_REPORT,
-        "published_on": datetime.date(2018, 3, 1),
+        "published_on": datetime.date(2018, 2, 1),
+        "publication_date_not_recorded": True,
         "author_organisation": COLLABORATIVE,
-        "workshop": "2018-02-26-thriving-at-work",
+        "workshop": "2018-02-thriving-at-work",
         "themes": ("staff-wellbeing",),
-        "summary": "The outcome of a workshop at which HR directors and staff wellbeing leads "
-        "worked out how to put the Stevenson and Farmer review, Thriving at Work, into "
-        "practice. It helps an NHS organisation check its current practice against the "
-        "review's core and enhanced mental health and wellbeing standards for employers, and "
-        "shares ways Trusts have planned to meet them.",
+        "summary": "The report of the Collaborative's February 2018 workshop, at which HR "
+        "directors and staff health and wellbeing leads worked on how to adopt the "
+        "recommendations of Thriving at Work, the review commissioned by the Prime Minister "
+        "and led by Dennis Stevenson and Paul Farmer. It is meant to help an NHS organisation "
+        "measure its current practice against the review's recommendations, and to share "
+        "good practice in planning to meet its core and enhanced standards.",
     },
     {
         "slug": FUTURE_WORKFORCE_REPORT,
@@ -77,8 +81,9 @@ RESOURCES = (
         "about 200,000 whole-time equivalent staff beside the views of more than 100 people "
         "consulted across England in 2017. Its 22 recommendations run from promoting mental "
         "health careers in schools to making staff wellbeing a priority for every provider.\n\n"
-        "The file here is the Collaborative's own short summary of the report's figures and "
-        "recommendations. The full report is on Centre for Mental Health's website.",
+        "The file here is a short summary of the report's figures and recommendations, "
+        "written for this portal; it is not the Collaborative's own publication. The full "
+        "report is on Centre for Mental Health's website.",
     },
     march_2020_presentation(
         "population-and-public-mental-health",
@@ -130,9 +135,10 @@ RESOURCES = (
 FUTURE_WORKFORCE_SUMMARY = (
     (
         None,
-        "This is the Collaborative's own short summary of a report that Centre for Mental "
-        "Health published in September 2017. It picks out the figures and recommendations "
-        "that matter most to mental health Trusts planning their workforce. The full report, "
+        "This is a short summary, written for the Collaborative's portal, of a report that "
+        "Centre for Mental Health published in September 2017. It picks out the figures and "
+        "recommendations that matter most to mental health Trusts planning their workforce. "
+        "The full report, "
         f"with its sources, is at {FUTURE_WORKFORCE_REPORT_URL}",
     ),
     (
@@ -211,9 +217,7 @@ FUTURE_WORKFORCE_SUMMARY = (
     (
         "Why it matters to the Collaborative",
         "New roles, workforce development and staff wellbeing, the report's main threads, are "
-        "the Collaborative's current priorities, and its points on supervision, career "
-        "pathways and keeping experienced staff come up again and again at the Collaborative's "
-        "workshops.",
+        "the Collaborative's current priorities.",
     ),
 )
 
@@ -224,13 +228,13 @@ def future_workforce_summary_pdf():
     line = {"align": "L", "new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
     pdf.set_creation_date(datetime.datetime(2017, 9, 19, tzinfo=datetime.UTC))
     pdf.set_title("The future of the mental health workforce: a summary")
-    pdf.set_author(COLLABORATIVE)
+    pdf.set_author(f"{COLLABORATIVE} portal")
     pdf.set_margins(20, 20, 20)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
     pdf.multi_cell(0, 9, "The future of the mental health workforce", **line)
     pdf.set_font("Helvetica", "", 12)
-    pdf.multi_cell(0, 7, f"A summary for the {COLLABORATIVE}", **line)
+    pdf.multi_cell(0, 7, f"A summary written for the {COLLABORATIVE} portal", **line)
     for heading, body in FUTURE_WORKFORCE_SUMMARY:
         pdf.ln(4)
         if heading:
@@ -274,6 +278,7 @@ def load():
                 "title": row["title"],
                 "kind": row["kind"],
                 "published_on": row["published_on"],
+                "publication_date_not_recorded": row.get("publication_date_not_recorded", False),
                 "author_organisation": row["author_organisation"],
                 "workshop": Workshop.objects.get(slug=row["workshop"]) if row["workshop"] else None,
                 "url": "",

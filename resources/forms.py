@@ -19,6 +19,7 @@ class ResourceForm(forms.ModelForm):
             "kind",
             "summary",
             "published_on",
+            "publication_date_not_recorded",
             "author_organisation",
             "themes",
             "workshop",
@@ -83,7 +84,10 @@ class LibraryForm(forms.Form):
     def __init__(self, *args, resources, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.filter(resources__in=resources).distinct()
-        years = resources.dates("published_on", "year", order="DESC")
+        # A resource whose publication date is not recorded has no year to be found by.
+        years = resources.filter(publication_date_not_recorded=False).dates(
+            "published_on", "year", order="DESC"
+        )
         self.fields["year"].choices = [("", "All years")] + [(d.year, d.year) for d in years]
         organisations = (
             resources.exclude(author_organisation="")
@@ -117,7 +121,9 @@ class LibraryForm(forms.Form):
         if "theme" in chosen:
             resources = resources.filter(themes=chosen["theme"])
         if "year" in chosen:
-            resources = resources.filter(published_on__year=chosen["year"])
+            resources = resources.filter(
+                published_on__year=chosen["year"], publication_date_not_recorded=False
+            )
         if "organisation" in chosen:
             resources = resources.filter(author_organisation=chosen["organisation"])
         if words := self.words:

@@ -48,7 +48,15 @@ class Resource(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.TextField()
     kind = models.CharField(max_length=20, choices=Kind)
-    published_on = models.DateField()
+    published_on = models.DateField(
+        help_text="If the publication date is not recorded, the earliest it can be (e.g. the "
+        "workshop's date), and tick the box below: the date then only orders the library."
+    )
+    publication_date_not_recorded = models.BooleanField(
+        default=False,
+        help_text="Tick if the Collaborative's record does not give the publication date: "
+        "pages then say so instead of showing one.",
+    )
     author_organisation = models.CharField(
         "authoring organisation",
         max_length=200,

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from collaborative.models import ContactMessage, OutgoingEmail
 from collaborative.roles import PROGRAMME_OPERATIONS_GROUP, sync_programme_operations_group
+from demo.models import DemoRecord
+from demo.registry import flag
 from tests.factories import (
     AgendaItemFactory,
     BookingFactory,
@@ -25,7 +27,7 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
 )
-from trusts.models import AffiliationRequest
+from trusts.models import AffiliationRequest, MembershipRequest, TrustChange
 from workshops.models import (
     BookingEvent,
     Outcome,
@@ -54,6 +56,8 @@ WITHHELD_FROM_THE_ROLE = {
     ("workshops.workshopchange", "delete"),
     ("workshops.bookingevent", "add"),
     ("workshops.bookingevent", "delete"),
+    ("demo.demorecord", "add"),
+    ("demo.demorecord", "delete"),
 }
 OUTSIDE_THE_ROLE = {"auth", "account"}
 # Pages no one opens, superusers included: the outbox and the history are written by
@@ -68,6 +72,9 @@ CLOSED_TO_EVERYONE = {
     ("workshops.booking", "add"),
     ("workshops.booking", "delete"),
     ("workshops.outcome", "delete"),
+    # The register of demonstration data is written by load_demo and emptied by remove_demo.
+    ("demo.demorecord", "add"),
+    ("demo.demorecord", "delete"),
 }
 
 
@@ -118,6 +125,19 @@ def one_of_everything(trust_a, director_a, steering_member, operations_manager):
             workshop=workshop, summary="Changed the capacity."
         ),
         "resources.resource": ResourceFactory(),
+        "trusts.trustchange": TrustChange.objects.create(
+            trust=trust_a,
+            kind=TrustChange.Kind.RENAMED,
+            former_name="Former Name NHS Trust",
+            source="A test",
+        ),
+        "trusts.membershiprequest": MembershipRequest.objects.create(
+            trust_name="Example Mental Health NHS Trust",
+            contact_name="Ann Lee",
+            job_title="Director of Nursing",
+            email="ann@example.org",
+        ),
+        "demo.demorecord": flag(UserFactory()) and DemoRecord.objects.get(),
     }
 
 

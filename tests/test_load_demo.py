@@ -95,7 +95,11 @@ def test_ods_codes_are_unique_and_upper_case():
 
 
 def test_email_domains_are_unique_and_lower_case():
-    domains = [domain for row in FOUNDING_TRUSTS + MEMBER_TRUSTS for domain in row["domains"]]
+    domains = [
+        domain
+        for row in FOUNDING_TRUSTS + MEMBER_TRUSTS
+        for domain in [*row["domains"], *(d for d, _ in row.get("former_domains", ()))]
+    ]
     assert len(domains) == len(set(domains))
     assert all(domain == domain.lower() for domain in domains)
 
@@ -108,9 +112,13 @@ def test_three_themes_are_current_priorities(printed):
     }
 
 
-def test_2022_programme_was_held_with_its_titles(printed):
-    held = Workshop.objects.filter(date__year=2022, status=Workshop.Status.HELD)
-    assert {(w.date, w.title) for w in held} == {
+def test_2022_programme_has_its_titles_online_and_is_not_recorded_as_held(printed):
+    programme = Workshop.objects.filter(date__year=2022)
+    assert not programme.filter(status=Workshop.Status.HELD).exists()
+    assert {(w.format, w.start_time, w.end_time, w.capacity) for w in programme} == {
+        (Workshop.Format.VIRTUAL, None, None, None)
+    }
+    assert {(w.date, w.title) for w in programme} == {
         (datetime.date(2022, 2, 28), "Workforce stress and the supportive organisation"),
         (
             datetime.date(2022, 5, 23),
@@ -193,7 +201,11 @@ def test_quarterly_days_reproduce_the_2022_programme():
 
 def test_thriving_at_work_report_comes_from_the_february_2018_workshop(printed):
     report = Resource.objects.get(kind=Resource.Kind.WORKSHOP_REPORT)
-    assert report.workshop.date == datetime.date(2018, 2, 26)
+    assert (report.workshop.date, report.workshop.date_precision) == (
+        datetime.date(2018, 2, 1),
+        Workshop.DatePrecision.MONTH,
+    )
+    assert report.publication_date_not_recorded
     assert [theme.slug for theme in report.themes.all()] == ["staff-wellbeing"]
 
 
@@ -222,7 +234,7 @@ def test_demo_account_has_a_verified_primary_address(printed, account):
 
 
 def test_operations_manager_runs_every_app_in_the_admin_without_being_superuser(printed):
-    manager = User.objects.get(email="demo.operations@nmhwdc.nhs.uk")
+    manager = User.objects.get(email="demo.operations@nmhwdc.nhs.test")
     assert (manager.is_staff, manager.is_superuser) == (True, False)
     assert manager.has_perms(
         [
@@ -237,7 +249,7 @@ def test_operations_manager_runs_every_app_in_the_admin_without_being_superuser(
 
 def test_steering_demo_account_sits_on_the_steering_group(printed):
     assert list(User.objects.steering_group().values_list("email", flat=True)) == [
-        "demo.steering@oxfordhealth.nhs.uk"
+        "demo.steering@oxfordhealth.nhs.test"
     ]
 
 
@@ -281,4 +293,4 @@ def test_the_2022_workshops_have_demo_attendance_by_people_who_cannot_sign_in(pr
     assert Booking.objects.filter(workshop__date__year=2022, attended=False).exists()
     assert not any(booking.person.has_usable_password() for booking in attended[:20])
     for workshop in Workshop.objects.filter(date__year=2022):
-        assert 0 < workshop.bookings.holding_a_place().count() <= workshop.capacity
+        assert workshop.bookings.holding_a_place().count() > 0

@@ -244,7 +244,7 @@ def test_visitor_finds_the_thriving_at_work_report_and_its_workshop(
     assert results[0].title == "Thriving at Work: Collaborative workshop report"
 
     page = client.get(results[0].get_absolute_url()).content.decode()
-    workshop_url = reverse("workshops:detail", args=["2018-02-26-thriving-at-work"])
+    workshop_url = reverse("workshops:detail", args=["2018-02-thriving-at-work"])
     assert f'<a href="{workshop_url}">' in page
 
 

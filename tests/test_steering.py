@@ -619,7 +619,7 @@ def test_demo_steering_proposals_load_once_and_again_without_change():
     workshops_demo.load_steering_group()
 
     assert (list(TopicProposal.objects.values()), list(TopicSupport.objects.values())) == before
-    member = User.objects.get(email="demo.steering@oxfordhealth.nhs.uk")
+    member = User.objects.get(email="demo.steering@oxfordhealth.nhs.test")
     assert TopicProposal.objects.filter(proposed_by=member).count() == 1
     assert TopicSupport.objects.get().person == member
 

@@ -8,7 +8,15 @@ from django.utils.html import format_html
 
 from collaborative.models import User
 from trusts import services
-from trusts.models import AffiliationRequest, EmailDomain, Membership, StakeholderBody, Trust
+from trusts.models import (
+    AffiliationRequest,
+    EmailDomain,
+    Membership,
+    MembershipRequest,
+    StakeholderBody,
+    Trust,
+    TrustChange,
+)
 from workshops.models import Booking
 
 
@@ -27,6 +35,16 @@ def count_per_trust(queryset):
 class EmailDomainInline(admin.TabularInline):
     model = EmailDomain
     extra = 1
+
+
+class TrustChangeInline(admin.TabularInline):
+    """Renames, mergers and acquisitions that made the Trust what it is, with their sources."""
+
+    model = TrustChange
+    fk_name = "trust"
+    fields = ["kind", "former_name", "former_trust", "changed_on", "month_only", "note", "source"]
+    autocomplete_fields = ["former_trust"]
+    extra = 0
 
 
 class MembershipInline(admin.StackedInline):
@@ -65,11 +83,11 @@ class TrustAdmin(admin.ModelAdmin):
         "upcoming_bookings",
         "attended_count",
     ]
-    list_filter = ["membership__kind", "membership__is_active", "region"]
+    list_filter = ["membership__kind", "membership__is_active", "region", "kind"]
     list_select_related = ["membership"]
     search_fields = ["name", "ods_code", "email_domains__domain"]
     autocomplete_fields = ["successor"]
-    inlines = [MembershipInline, EmailDomainInline, SteeringMemberInline]
+    inlines = [MembershipInline, EmailDomainInline, TrustChangeInline, SteeringMemberInline]
 
     def get_queryset(self, request):
         upcoming = Booking.objects.active().filter(workshop__date__gte=timezone.localdate())
@@ -217,3 +235,41 @@ class AffiliationRequestAdmin(admin.ModelAdmin):
         self._decide(
             request, queryset.filter(status=AffiliationRequest.Status.PENDING), approve=False
         )
+
+
+@admin.register(TrustChange)
+class TrustChangeAdmin(admin.ModelAdmin):
+    """Every rename, merger and acquisition recorded, with where each fact comes from."""
+
+    list_display = ["trust", "kind", "former_name", "changed_on", "source"]
+    list_filter = ["kind"]
+    list_select_related = ["trust"]
+    search_fields = ["trust__name", "former_name", "source"]
+    autocomplete_fields = ["trust", "former_trust"]
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(admin.ModelAdmin):
+    """Trusts asking to join, from the "How a Trust joins" page; new ones first."""
+
+    list_display = ["trust_name", "ods_code", "contact_name", "email", "received_at", "status"]
+    list_filter = ["status"]
+    search_fields = ["trust_name", "ods_code", "contact_name", "email"]
+    date_hierarchy = "received_at"
+    readonly_fields = ["received_at"]
+    fieldsets = [
+        (
+            "The request",
+            {
+                "fields": [
+                    "trust_name",
+                    "ods_code",
+                    ("contact_name", "job_title"),
+                    "email",
+                    "message",
+                    "received_at",
+                ]
+            },
+        ),
+        ("Answering it", {"fields": ["status", "notes"]}),
+    ]

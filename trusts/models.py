@@ -16,6 +16,14 @@ class Region(models.TextChoices):
     SOUTH_WEST = "south_west", "South West"
 
 
+class TrustKind(models.TextChoices):
+    """What kind of NHS Trust provides the mental health services."""
+
+    MENTAL_HEALTH = "mental_health", "Mental health Trust"
+    CHILDRENS = "childrens", "Children's Trust that runs CAMHS"
+    INTEGRATED = "integrated", "Trust running mental health, community and acute services"
+
+
 class TrustQuerySet(models.QuerySet):
     def founding(self):
         return self.filter(membership__kind=Membership.Kind.FOUNDING)
@@ -41,6 +49,13 @@ class Trust(models.Model):
         help_text="The organisation's NHS Organisation Data Service code, e.g. RNU.",
     )
     region = models.CharField(max_length=30, choices=Region)
+    kind = models.CharField(
+        "type of Trust",
+        max_length=20,
+        choices=TrustKind,
+        default=TrustKind.MENTAL_HEALTH,
+        help_text="What kind of NHS Trust it is; all of them provide mental health services.",
+    )
     website = models.URLField(blank=True)
     successor = models.ForeignKey(
         "self",
@@ -78,6 +93,16 @@ class Trust(models.Model):
     def is_founding(self):
         membership = getattr(self, "membership", None)
         return membership is not None and membership.kind == Membership.Kind.FOUNDING
+
+    @property
+    def successor_change(self):
+        """How and when the successor took this Trust in (a ``TrustChange``), or None.
+
+        Read from the successor's changes, which a list should prefetch.
+        """
+        if self.successor is None:
+            return None
+        return next((c for c in self.successor.changes.all() if c.former_trust_id == self.pk), None)
 
 
 class EmailDomain(models.Model):
@@ -128,6 +153,114 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.trust} ({self.get_kind_display()})"
+
+
+class TrustChange(models.Model):
+    """A change that made a Trust what it is today: a rename, a merger, an acquisition.
+
+    ``former_name`` is the earlier name, or the earlier organisation that joined it.
+    Where that organisation has a record of its own (a founding Trust, named in the
+    Collaborative's record), ``former_trust`` points to it and its ``successor`` is this
+    Trust. ``source`` says where the fact comes from.
+    """
+
+    class Kind(models.TextChoices):
+        RENAMED = "renamed", "Renamed"
+        MERGED = "merged", "Merged to form it"
+        ACQUIRED = "acquired", "Acquired by it"
+        SERVICES = "services", "Services transferred to it"
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind)
+    former_name = models.CharField(max_length=200)
+    former_trust = models.ForeignKey(
+        Trust,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The earlier organisation's own record, if the portal keeps one.",
+    )
+    changed_on = models.DateField(
+        null=True, blank=True, help_text="Leave blank if the date is not recorded."
+    )
+    month_only = models.BooleanField(
+        default=False, help_text="Only the month and year of the change are recorded."
+    )
+    note = models.CharField(max_length=300, blank=True)
+    source = models.CharField(
+        max_length=500, help_text="Where the fact comes from: an address, or the document."
+    )
+
+    class Meta:
+        ordering = ["trust", "changed_on", "former_name"]
+        verbose_name = "change in a Trust's history"
+        verbose_name_plural = "changes in Trusts' histories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "former_name", "kind"], name="trust_change_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(former_trust=models.F("trust")),
+                name="trust_change_not_from_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trust}: {self.get_kind_display().lower()} ({self.former_name})"
+
+    @property
+    def when(self):
+        """The date as recorded: a day, a month, or "date not recorded"."""
+        if self.changed_on is None:
+            return "date not recorded"
+        if self.month_only:
+            return self.changed_on.strftime("%B %Y")
+        return f"{self.changed_on.day} {self.changed_on:%B %Y}"
+
+    @property
+    def sentence(self):
+        """The change told from the Trust's side, e.g. "Renamed from X on 13 October 2025"."""
+        on = "" if self.changed_on is None else (" in " if self.month_only else " on ") + self.when
+        wording = {
+            self.Kind.RENAMED: f"Renamed from {self.former_name}{on}",
+            self.Kind.MERGED: f"Merger with {self.former_name}{on}",
+            self.Kind.ACQUIRED: f"Took over {self.former_name}{on}",
+            self.Kind.SERVICES: f"Took on services from {self.former_name}{on}",
+        }[self.kind]
+        if self.changed_on is None:
+            wording += " (date not recorded)"
+        return wording
+
+
+class MembershipRequest(models.Model):
+    """A Trust's request to join the Collaborative, for the operations manager to answer."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_HAND = "in_hand", "Being answered"
+        JOINED = "joined", "Joined"
+        DECLINED = "declined", "Not taken forward"
+
+    trust_name = models.CharField("name of the Trust", max_length=200)
+    ods_code = models.CharField("ODS code", max_length=5, blank=True)
+    contact_name = models.CharField("your full name", max_length=200)
+    job_title = models.CharField("your job title", max_length=200)
+    email = models.EmailField("your work e-mail address")
+    message = models.TextField("anything you would like us to know", blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.NEW)
+    received_at = models.DateTimeField(default=timezone.now)
+    notes = models.TextField(
+        blank=True, help_text="The operations manager's notes; not shown to the Trust."
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = "request to join"
+        verbose_name_plural = "requests to join"
+
+    def __str__(self):
+        return f"{self.trust_name} ({self.received_at:%-d %B %Y})"
 
 
 class StakeholderBody(models.Model):

@@ -8,8 +8,9 @@ from django.views.decorators.http import require_POST
 
 from collaborative.forms import TrustSearchForm
 from collaborative.models import User
+from demo import registry as demo_registry
 from trusts import services
-from trusts.models import Trust
+from trusts.models import Membership, Trust
 from workshops.errors import BookingError
 from workshops.models import BookingStatus
 
@@ -22,7 +23,7 @@ def founding(request):
         {
             "founding_trusts": Trust.objects.founding()
             .select_related("successor", "membership")
-            .prefetch_related("predecessors"),
+            .prefetch_related("predecessors", "changes", "successor__changes"),
             # Only names are published: a member without one is left off, never shown by e-mail.
             "steering_group": User.objects.steering_group()
             .exclude(full_name="")
@@ -34,13 +35,19 @@ def founding(request):
 
 def member_list(request):
     form = TrustSearchForm(request.GET)
-    trusts = form.filter(Trust.objects.members().select_related("membership"))
+    trusts = form.filter(
+        Trust.objects.members().select_related("membership").prefetch_related("changes")
+    )
+    trusts = list(trusts)
+    demo_memberships = demo_registry.keys(Membership)
     return render(
         request,
         "trusts/member_list.html",
         {
             "form": form,
-            "trusts": list(trusts),
+            "trusts": trusts,
+            # Which Trusts are members is demonstration data unless the record says so.
+            "demo_memberships": any(str(t.membership.pk) in demo_memberships for t in trusts),
             "searched": form.is_valid() and any(form.cleaned_data.values()),
         },
     )

@@ -29,8 +29,12 @@ def workshop_event(workshop, *, uid, sequence, include_video_link):
     event.add("uid", uid)
     event.add("sequence", sequence)
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", workshop.starts_at)
-    event.add("dtend", workshop.ends_at)
+    if workshop.starts_at and workshop.ends_at:
+        event.add("dtstart", workshop.starts_at)
+        event.add("dtend", workshop.ends_at)
+    else:
+        # A past event whose times the record does not give: the day, as an all-day entry.
+        event.add("dtstart", workshop.date)
     event.add("summary", f"NMHWDC workshop: {workshop.title}")
     description = [workshop.description.strip()] if workshop.description.strip() else []
     if workshop.is_virtual:

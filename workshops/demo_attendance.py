@@ -1,9 +1,13 @@
-"""Demo attendance at the 2022 workshops, so the engagement dashboard has something to show.
+"""Demonstration attendance at the 2022 workshops, so the engagement dashboard has something
+to show.
 
-The people are fictional representatives of real member Trusts, made up from
-a fixed list of names; their accounts have no usable password, so nobody can
-sign in as them. The pattern of who attended is fixed too, so that running
-``load_demo`` again changes nothing.
+All of it is made up and flagged as demonstration data: the Collaborative's record
+gives the 2022 programme, not who booked or came, nor even whether each workshop
+took place. The people are fictional representatives of real member Trusts, made up
+from a fixed list of names, with addresses on their Trust's reserved demonstration
+domain (``slam.nhs.test``), so that no e-mail can reach anyone; their accounts have no
+usable password, so nobody can sign in as them. The pattern of who attended is fixed
+too, so that running ``load_demo`` again changes nothing.
 """
 
 import datetime
@@ -11,6 +15,8 @@ import datetime
 from django.contrib.auth.hashers import make_password
 
 from collaborative.models import FunctionalArea, Seniority, User
+from demo.registry import flag
+from trusts.demo_data import DEMO_DOMAIN_SUFFIX
 from trusts.models import Trust
 from workshops.models import LONDON, Booking, BookingStatus, Workshop
 
@@ -32,8 +38,12 @@ AREAS = list(FunctionalArea)
 
 def representative(trust, index, area):
     """The Trust's fictional director for a functional area (created once)."""
-    domain = trust.email_domains.order_by("domain").first()
-    email = f"demo.{area.value.replace('_', '.')}@{domain.domain}"
+    domain = next(
+        domain.domain
+        for domain in trust.email_domains.all()
+        if domain.domain.endswith(DEMO_DOMAIN_SUFFIX)
+    )
+    email = f"demo.{area.value.replace('_', '.')}@{domain}"
     seed = index * 3 + AREAS.index(area)
     person, _ = User.objects.get_or_create(
         email=email,
@@ -48,12 +58,17 @@ def representative(trust, index, area):
             "password": make_password(None),
         },
     )
-    return person
+    return flag(person)
 
 
 def load(year=2022):
-    """Bookings and attendance for the year's held workshops, for two thirds of the members."""
-    workshops = list(Workshop.objects.filter(date__year=year, status=Workshop.Status.HELD))
+    """Bookings and attendance at the year's workshops, for two thirds of the members."""
+    workshops = list(
+        Workshop.objects.public()
+        .filter(date__year=year)
+        .exclude(status=Workshop.Status.CANCELLED)
+        .order_by("date")
+    )
     trusts = Trust.objects.members().prefetch_related("email_domains").order_by("ods_code")
     for index, trust in enumerate(trusts):
         for number, workshop in enumerate(workshops):
@@ -65,7 +80,7 @@ def load(year=2022):
                 requested = datetime.datetime.combine(
                     workshop.date - datetime.timedelta(days=21), datetime.time(9), tzinfo=LONDON
                 )
-                Booking.objects.get_or_create(
+                booking, _ = Booking.objects.get_or_create(
                     workshop=workshop,
                     person=person,
                     defaults={
@@ -78,3 +93,4 @@ def load(year=2022):
                         "attended": (index * 5 + number * 3 + AREAS.index(area)) % 7 != 0,
                     },
                 )
+                flag(booking, f"{person} at {workshop.title}")

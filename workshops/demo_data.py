@@ -1,16 +1,19 @@
-"""Demonstration themes, the workshops the Collaborative held and what they agreed, a
-programme ahead, and topics put to the steering group.
+"""The Collaborative's themes and past events as its record gives them, and, as
+demonstration data, a programme ahead and topics put to the steering group.
 
-Dates, titles and presenters of past workshops come from the Collaborative's
-own announcements; where those say nothing about times or format, the values
-here are marked as stand-ins. The programme ahead is built relative to the
-day the demo is loaded.
+Past events come from the Collaborative's own pages (the seeds): dates, titles,
+what each was for, presenters. Where the record says nothing of a time, format,
+venue or number of places, the field is left empty and the pages say "not
+recorded"; only the events the record shows to have taken place are marked held.
+The programme ahead is made up, built relative to the day the demo is loaded,
+and flagged as demonstration data in the database.
 """
 
 import datetime
 
 from collaborative.demo_data import DEMO_ACCOUNTS, sync
 from collaborative.models import User
+from demo.registry import flag
 from workshops.models import AgendaItem, Outcome, Theme, TopicProposal, TopicSupport, Workshop
 from workshops.planning import QUARTER_MONTHS, QUARTERS, default_day
 
@@ -52,44 +55,70 @@ THEMES = (
     },
 )
 
-# Workshops the Collaborative has held. Times are stand-ins where the
-# announcements give none.
-HELD_WORKSHOPS = (
+CONTACT_AT_THE_TIME = (
+    "The announcement named Joanna Daci, the Programme Operations Manager, as the contact "
+    "for information and booking."
+)
+PROGRAMME_2022_NOTE = (
+    "The Collaborative's schedule for 2022 gives the date and the question, and says that "
+    "the year's meetings would be held virtually, every quarter. It gives no times and no "
+    "number of places, and does not record whether the workshop took place."
+)
+PROGRAMME_2022_DESCRIPTION = (
+    "One of the Collaborative's four quarterly workshops of 2022 for strategic leaders of "
+    "the NHS Trusts in England that provide mental health services."
+)
+
+# Events of the Collaborative's record, oldest first. Empty times, format and capacity
+# mean "not recorded"; "held" only where the record shows the event took place.
+PAST_EVENTS = (
     {
-        # The announcement gives February 2018 only; its last Monday stands in for the day,
-        # and the venue was not recorded.
-        "slug": "2018-02-26-thriving-at-work",
-        "title": "Thriving at Work: how can NHS employers meet the core and enhanced standards?",
+        "slug": "2018-02-thriving-at-work",
+        "former_slugs": ("2018-02-26-thriving-at-work",),
+        "title": "Adopting the Thriving at Work recommendations: a workshop for HR directors",
         "theme": "staff-wellbeing",
-        "date": datetime.date(2018, 2, 26),
-        "start_time": datetime.time(10, 0),
-        "end_time": datetime.time(13, 0),
-        "format": Workshop.Format.IN_PERSON,
-        "venue": "Venue not recorded",
-        "description": "HR directors and staff health and wellbeing leads of the Collaborative's "
-        "Trusts worked through the standards of the Stevenson and Farmer review of mental health "
-        "at work: where each Trust stood, and how to plan for the standards it did not yet meet.",
+        "date": datetime.date(2018, 2, 1),
+        "date_precision": Workshop.DatePrecision.MONTH,
+        "held": True,
+        "description": "The Collaborative brought HR directors and staff health and "
+        "wellbeing leads from its Trusts together to work out how to adopt the "
+        "recommendations of Thriving at Work, the review of mental health at work that the "
+        "Prime Minister commissioned and that Dennis Stevenson and Paul Farmer led. They "
+        "worked on strategic and operational ways of putting the review's core and enhanced "
+        "standards into practice.\n\n"
+        "The workshop's report is meant to help NHS organisations measure what they do now "
+        "against the recommendations, and to share good practice in planning to meet them.",
+        "record_note": "The Collaborative's news page says that it organised this workshop "
+        "for HR directors in February 2018, and offers its report. It gives no day, time, "
+        "format, venue or number of places, and no title: the title here describes it.",
     },
     {
         "slug": "2020-03-05-strategic-workforce-planning-in-mental-health-settings",
         "title": "Strategic workforce planning in mental health settings",
         "theme": "strategic-workforce-planning",
         "date": datetime.date(2020, 3, 5),
-        "start_time": datetime.time(10, 0),
-        "end_time": datetime.time(16, 0),
         "format": Workshop.Format.IN_PERSON,
-        "venue": "London (the venue was not recorded)",
-        "description": "The second workshop in the series on workforce planning from the "
-        "providers' side, for directors of nursing, HR and organisational development. It set "
-        "out the population mental health picture behind the Five Year Forward View for Mental "
-        "Health and the NHS Long Term Plan, and compared planning models Trusts already use.",
+        "venue": "London (the venue itself is not recorded)",
+        "description": "The second workshop in a series on strategic mental health workforce "
+        "planning seen from the providers' side. Every NHS Trust in England that provides "
+        "mental health services was invited to send its Director of Nursing, Director of HR "
+        "and Director of Organisational Development or Training.\n\n"
+        "It set out to help Trusts plan how to improve mental health services and outcomes "
+        "for patients, and to support their work on the commitments of the Five Year Forward "
+        "View for Mental Health and the NHS Long Term Plan. It would set the context for "
+        "strategic workforce planning and service design in mental health, and build a shared "
+        "understanding of what the population's mental health and public mental health will "
+        "look like, so that workforce planning decisions are better informed.",
+        "record_note": "The announcement gives the date and says the workshop would be in "
+        "London. It gives no times, venue or number of places.",
         "agenda": (
             {
                 "title": "England's population and public mental health: what it means for "
                 "workforce and service planning",
                 "presenting_organisation": "Public Health England",
-                "description": "A national view of population mental health to inform workforce "
-                "and service planning, and work with STPs and integrated care systems.",
+                "description": "A macro-level view of the population's mental health and "
+                "public mental health, to inform strategic workforce planning, service "
+                "planning, and work with STPs and integrated care systems.",
             },
             {
                 "title": "Mental health workforce growth: the challenge and the opportunity",
@@ -105,87 +134,107 @@ HELD_WORKSHOPS = (
             {
                 "title": "WRaPT: a strategic workforce planning tool for health and social care",
                 "presenting_organisation": "GE Healthcare Partners Limited",
-                "description": "Where the tool came from, how it works, and the difference it "
-                "has made where it has been used.",
+                "description": "One of the workforce planning models shared as good practice: "
+                "where the tool came from, examples of it in use, and its impact.",
             },
             {
                 "title": "Skills mix modelling",
                 "presenting_organisation": "Oxford Health NHS Foundation Trust",
-                "description": "How a founding Trust models the mix of skills its services need.",
+                "description": "One of the workforce planning models shared as good practice.",
             },
             {
                 "title": "The Calderdale Framework",
-                "description": "A structured method for reviewing skill mix and designing roles "
-                "around what patients need. The presenter was not recorded.",
+                "description": "One of the workforce planning models shared as good practice. "
+                "The presenter is not recorded.",
             },
         ),
     },
     {
         "slug": "2020-05-14-covid-19-workforce-issues",
-        "title": "Workforce issues arising from the COVID-19 outbreak",
+        "title": "Workforce issues arising from the COVID-19 (coronavirus) outbreak",
         "theme": "staff-wellbeing",
         "date": datetime.date(2020, 5, 14),
-        "start_time": datetime.time(10, 0),
-        "end_time": datetime.time(12, 0),
         "format": Workshop.Format.VIRTUAL,
         "kind": Workshop.Kind.VIDEOCONFERENCE,
-        "description": "A videoconference on supporting the mental health and wellbeing of staff "
-        "through the pandemic, what national recommendations meant for safe staffing and "
-        "workforce plans, examples of support that worked, and a workforce plan for after "
-        "the outbreak.",
+        "held": True,
+        "description": "A videoconference called for three things: to discuss ways of "
+        "supporting the mental health and wellbeing of healthcare workers during the COVID-19 "
+        "pandemic, and what the national recommendations meant for the Partner Trusts' own "
+        "approach to safe staffing and workforce planning; to hear good practice examples of "
+        "support for the workforce through COVID-19; and to discuss how the Collaborative's "
+        "mental health workforce workplan for after COVID-19 should be developed.",
+        "record_note": "The announcement gives the date and says it was a videoconference; "
+        "the Collaborative's news page later reports what the May 2020 workshop discussed. "
+        f"The times and number of places are not recorded. {CONTACT_AT_THE_TIME}",
     },
     {
         "slug": "2020-07-02-psychological-support-for-nhs-staff",
-        "title": "What can mental health Trusts do to support NHS staff after the trauma of "
-        "COVID-19?",
+        "title": "Psychological support for NHS staff",
         "theme": "staff-wellbeing",
         "date": datetime.date(2020, 7, 2),
         "start_time": datetime.time(10, 30),
         "end_time": datetime.time(12, 30),
         "format": Workshop.Format.VIRTUAL,
         "kind": Workshop.Kind.FORUM,
-        "description": "A one-off forum agreed at the May videoconference: recognising early "
-        "signs of post-traumatic stress, the scale and length of psychological support staff "
-        "will need, and what the Collaborative could do to prevent harm.",
+        "description": "An extra, one-off forum, agreed at the May 2020 workshop, on what "
+        "mental health providers could do across the system to support NHS staff after the "
+        "COVID-19 outbreak. Staff who lived through trauma in the pandemic run a high risk of "
+        "poor mental health once the emergency is over, and some will need specialist "
+        "support for a long time.\n\n"
+        "The forum was to look at understanding post-traumatic stress disorder and its early "
+        "symptoms; the system's need for mental health support as a large-scale "
+        "intervention; giving staff the space and time to process trauma, guilt and anxiety; "
+        "how long that support would need to go on; and what preventive work the "
+        "Collaborative could do.",
+        "record_note": "The announcement gives the date and times and calls it a "
+        f"videoconference. The number of places is not recorded. {CONTACT_AT_THE_TIME}",
     },
     {
         "slug": "2020-09-15-hee-national-mental-health-programme",
-        "title": "Health Education England's National Mental Health programme: what it means "
-        "for Trusts",
+        "title": "Health Education England's National Mental Health programme of work",
         "theme": "strategic-workforce-planning",
         "date": datetime.date(2020, 9, 15),
-        "start_time": datetime.time(10, 0),
-        "end_time": datetime.time(12, 0),
         "format": Workshop.Format.VIRTUAL,
         "kind": Workshop.Kind.VIDEOCONFERENCE,
-        "description": "A videoconference with Health Education England's national mental "
-        "health team on its workforce delivery plan and growth to 2024, the key workforce "
-        "issues, and how COVID-19 changed the plan for staff wellbeing and services.",
+        "description": "A videoconference to engage the mental health Trusts in Health "
+        "Education England's National Mental Health programme work plan. It would consider "
+        "Health Education England's mental health workforce delivery plan and the growth it "
+        "planned up to 2024: the areas of focus and the key mental health workforce issues, "
+        "and an outline of the workforce approach needed to support delivery.\n\n"
+        "It would also explore how the plan had changed in the light of COVID-19, as Health "
+        "Education England's national mental health team saw it, looking both at the "
+        "wellbeing of mental health Trusts' staff and at the effect on mental health services.",
+        "record_note": "The announcement gives the date and says it was a videoconference. "
+        f"It gives no times and no number of places. {CONTACT_AT_THE_TIME}",
     },
     {
-        # Held during the second national lockdown: the announcement does not say how,
-        # and online is the only format that fits.
         "slug": "2020-11-16-diversity-and-inclusion",
-        "title": "Diversity and inclusion in the mental health workforce",
+        "title": "Diversity and inclusion",
         "theme": "equality-diversity-and-inclusion",
         "date": datetime.date(2020, 11, 16),
         "start_time": datetime.time(10, 30),
-        "end_time": datetime.time(15, 30),
-        "format": Workshop.Format.VIRTUAL,
-        "description": "Equalities work across the system, what the Collaborative's own "
-        "projects produced, and how thinking about diversity and inclusion was built into them.",
+        "description": "A Collaborative workshop on diversity and inclusion. The morning "
+        "opened with an overview of the Mental Health Workforce Equalities Subgroup and "
+        "Implementation Project. The afternoon was for discussing the work on equality, "
+        "diversity and inclusion across the system, sharing what the Unit's projects had "
+        "produced, and how diversity and inclusion thinking had been built into that work.",
+        "record_note": "The announcement gives the day, 16 November, and the start, 10.30am, "
+        "but not the year: 2020 comes from its place on the Collaborative's news page, above "
+        "the announcement for 15 September 2020. The end time, format and number of places "
+        "are not recorded. It named Joanna as the contact for information and bookings.",
         "agenda": (
             {
                 "start_time": datetime.time(10, 30),
                 "title": "The Mental Health Workforce Equalities Subgroup and Implementation "
                 "Project: an overview",
                 "speakers": "Dr Jacqui Dyer",
+                "description": "In the morning.",
             },
             {
-                "start_time": datetime.time(13, 30),
                 "title": "System-wide work on equality, diversity and inclusion",
-                "description": "Discussion, with the outputs of the Collaborative's projects "
-                "and how diversity and inclusion shaped them.",
+                "description": "In the afternoon: discussion, with the outputs of the Unit's "
+                "projects and how diversity and inclusion thinking was built into them. The "
+                "time is not recorded.",
             },
         ),
     },
@@ -194,8 +243,6 @@ HELD_WORKSHOPS = (
         "title": "Workforce stress and the supportive organisation",
         "theme": "staff-wellbeing",
         "date": datetime.date(2022, 2, 28),
-        "description": "What causes stress in mental health teams two years into the pandemic, "
-        "and what an organisation does when it takes supporting its people seriously.",
     },
     {
         "slug": "2022-05-23-children-and-young-peoples-mental-health-inpatient-settings",
@@ -203,8 +250,6 @@ HELD_WORKSHOPS = (
         "mental health inpatient settings?",
         "theme": "workforce-development",
         "date": datetime.date(2022, 5, 23),
-        "description": "Recruiting, training and keeping the staff of inpatient mental health "
-        "services for children and young people.",
     },
     {
         "slug": "2022-09-26-supply-of-allied-health-professionals",
@@ -212,28 +257,21 @@ HELD_WORKSHOPS = (
         "increasing supply of AHP and delivering local workforce plans?",
         "theme": "strategic-workforce-planning",
         "date": datetime.date(2022, 9, 26),
-        "description": "Occupational therapists, physiotherapists, dietitians and other allied "
-        "health professionals in mental health: where supply falls short and how local plans "
-        "can close the gap.",
     },
     {
         "slug": "2022-11-28-growing-a-support-workforce",
         "title": "How to grow a support workforce to meet NHS ambitions?",
         "theme": "workforce-design-including-new-roles",
         "date": datetime.date(2022, 11, 28),
-        "description": "Healthcare support workers and other support roles: attracting them, "
-        "developing them and giving them careers, so services can grow as planned.",
     },
 )
 
-# Defaults for the 2022 programme, which the Collaborative held online; the
-# announcements give no times.
-HELD_DEFAULTS = {
+# The 2022 programme: the schedule says the meetings were to be held virtually.
+PROGRAMME_2022_DEFAULTS = {
     "kind": Workshop.Kind.QUARTERLY,
-    "start_time": datetime.time(10, 0),
-    "end_time": datetime.time(13, 0),
     "format": Workshop.Format.VIRTUAL,
-    "venue": "",
+    "description": PROGRAMME_2022_DESCRIPTION,
+    "record_note": PROGRAMME_2022_NOTE,
 }
 
 # Topics for the programme ahead, each given to a quarter in turn so that a
@@ -297,22 +335,20 @@ FUTURE_TOPICS = (
     },
 )
 
-# The agenda once the steering group has agreed it; the topic comes from the workshop.
+# The made-up agenda of a demonstration workshop once agreed: no real organisation or
+# person is named as presenting.
 FUTURE_AGENDA = (
     {
         "start_time": datetime.time(10, 0),
         "title": "Welcome and purpose of the session",
-        "speakers": "Chair of the steering group",
     },
     {
         "start_time": datetime.time(10, 15),
         "title": "The national picture",
-        "presenting_organisation": "NHS England",
     },
     {
         "start_time": datetime.time(11, 0),
-        "title": "What has worked in a founding Trust",
-        "presenting_organisation": "Mersey Care NHS Foundation Trust",
+        "title": "What has worked in a member Trust",
     },
     {
         "start_time": datetime.time(11, 45),
@@ -321,7 +357,6 @@ FUTURE_AGENDA = (
     {
         "start_time": datetime.time(12, 40),
         "title": "What the Collaborative will do next",
-        "speakers": "Chair of the steering group",
     },
 )
 
@@ -348,9 +383,9 @@ def load_themes():
     }
 
 
-def load_agenda(workshop, items):
+def load_agenda(workshop, items, *, demo=False):
     for order, item in enumerate(items, start=1):
-        sync(
+        agenda_item = sync(
             AgendaItem,
             {"workshop": workshop, "order": order},
             {
@@ -361,25 +396,40 @@ def load_agenda(workshop, items):
                 "presenting_organisation": item.get("presenting_organisation", ""),
             },
         )
+        if demo:
+            flag(agenda_item)
 
 
-def load_held_workshops(themes):
-    for row in HELD_WORKSHOPS:
-        values = {**HELD_DEFAULTS, **row}
+def load_past_events(themes):
+    """The events of the Collaborative's record, each with only what the record gives."""
+    for row in PAST_EVENTS:
+        values = {**PROGRAMME_2022_DEFAULTS, **row} if row["date"].year == 2022 else row
+        # An event loaded under an earlier slug keeps its row (and what points to it).
+        for former in row.get("former_slugs", ()):
+            if not Workshop.objects.filter(slug=row["slug"]).exists():
+                Workshop.objects.filter(slug=former).update(slug=row["slug"])
         workshop = sync(
             Workshop,
             {"slug": row["slug"]},
             {
                 "title": values["title"],
                 "theme": themes[values["theme"]],
-                "description": values["description"],
+                "kind": values.get("kind", Workshop.Kind.QUARTERLY),
+                "description": values.get("description", ""),
+                "record_note": values.get("record_note", ""),
                 "date": values["date"],
-                "start_time": values["start_time"],
-                "end_time": values["end_time"],
-                "format": values["format"],
-                "kind": values["kind"],
+                "date_precision": values.get("date_precision", Workshop.DatePrecision.DAY),
+                "start_time": values.get("start_time"),
+                "end_time": values.get("end_time"),
+                "format": values.get("format", ""),
                 "venue": values.get("venue", ""),
-                "status": Workshop.Status.HELD,
+                "video_link": "",
+                "capacity": None,
+                # Held where the record shows it; otherwise it stays as announced, with its
+                # agenda public ("agenda agreed"), and the pages say it is not recorded as held.
+                "status": Workshop.Status.HELD
+                if values.get("held")
+                else Workshop.Status.AGENDA_AGREED,
             },
         )
         load_agenda(workshop, row.get("agenda", ()))
@@ -392,7 +442,7 @@ def future_topic(day):
 
 
 def load_future_programme(themes, today):
-    """The next four quarterly workshops: open for booking, agenda agreed, then drafts."""
+    """The next four quarterly workshops, made up: open for booking, agenda agreed, drafts."""
     for position, day in enumerate(quarterly_dates(after=today)):
         topic = future_topic(day)
         slug = f"{day.isoformat()}-{topic['slug']}"
@@ -413,7 +463,9 @@ def load_future_programme(themes, today):
                 "title": topic["title"],
                 "theme": themes[topic["theme"]],
                 "description": topic["description"],
+                "record_note": "",
                 "date": day,
+                "date_precision": Workshop.DatePrecision.DAY,
                 "start_time": datetime.time(10, 0),
                 "end_time": datetime.time(13, 0),
                 "format": Workshop.Format.VIRTUAL,
@@ -427,8 +479,9 @@ def load_future_programme(themes, today):
                 "status": status,
             },
         )
+        flag(workshop)
         if status != Workshop.Status.DRAFT:
-            load_agenda(workshop, FUTURE_AGENDA)
+            load_agenda(workshop, FUTURE_AGENDA, demo=True)
 
 
 # What held workshops agreed. The May 2020 videoconference's outcome is told in the
@@ -485,7 +538,7 @@ def load_outcomes():
 
 def load(today):
     themes = load_themes()
-    load_held_workshops(themes)
+    load_past_events(themes)
     load_outcomes()
     load_future_programme(themes, today)
 
@@ -495,14 +548,16 @@ def load_steering_group():
     email = next(account.email for account in DEMO_ACCOUNTS if account.is_steering_member)
     member = User.objects.steering_group().get(email=email)
     for row in TOPIC_PROPOSALS:
-        proposal = sync(
-            TopicProposal,
-            {"title": row["title"]},
-            {
-                "theme": Theme.objects.get(slug=row["theme"]),
-                "rationale": row["rationale"],
-                "proposed_by": member if row["proposed_by_steering_member"] else None,
-            },
+        proposal = flag(
+            sync(
+                TopicProposal,
+                {"title": row["title"]},
+                {
+                    "theme": Theme.objects.get(slug=row["theme"]),
+                    "rationale": row["rationale"],
+                    "proposed_by": member if row["proposed_by_steering_member"] else None,
+                },
+            )
         )
         if row["supported_by_steering_member"]:
-            sync(TopicSupport, {"proposal": proposal, "person": member})
+            flag(sync(TopicSupport, {"proposal": proposal, "person": member}))

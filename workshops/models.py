@@ -72,6 +72,12 @@ class Workshop(models.Model):
         FORUM = "forum", "Forum"
         VIDEOCONFERENCE = "videoconference", "Videoconference"
 
+    class DatePrecision(models.TextChoices):
+        """How much of a past event's date the Collaborative's record gives."""
+
+        DAY = "day", "The day"
+        MONTH = "month", "The month only"
+
     title = models.CharField(
         max_length=250, help_text="The question the workshop explores, as it will be published."
     )
@@ -98,15 +104,46 @@ class Workshop(models.Model):
     )
     description = models.TextField(blank=True)
     date = models.DateField()
-    start_time = models.TimeField(help_text="UK time.")
-    end_time = models.TimeField(help_text="UK time.")
-    format = models.CharField(max_length=10, choices=Format, default=Format.VIRTUAL)
+    date_precision = models.CharField(
+        "date recorded",
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text="For a past event whose record gives only the month, choose the month only: "
+        "the date is then the first of the month and pages show the month.",
+    )
+    # Times, format and capacity are blank only for past events whose record does not give
+    # them: pages say "not recorded". A workshop ahead always has them (clean), and one open
+    # for booking or closed to it cannot be without them (constraint).
+    start_time = models.TimeField(
+        null=True, blank=True, help_text="UK time. Blank only if a past event's is not recorded."
+    )
+    end_time = models.TimeField(
+        null=True, blank=True, help_text="UK time. Blank only if a past event's is not recorded."
+    )
+    format = models.CharField(
+        max_length=10,
+        choices=Format,
+        default=Format.VIRTUAL,
+        blank=True,
+        help_text="Blank only if a past event's is not recorded.",
+    )
     video_link = models.URLField(
         blank=True, help_text="Shown only to people with a confirmed place."
     )
     venue = models.TextField(blank=True, help_text="Name and address, for in-person workshops.")
     capacity = models.PositiveIntegerField(
-        default=60, help_text="Places in all, Trust and stakeholder places together."
+        default=60,
+        null=True,
+        blank=True,
+        help_text="Places in all, Trust and stakeholder places together. Blank only if a past "
+        "event's is not recorded.",
+    )
+    record_note = models.TextField(
+        "about the record",
+        blank=True,
+        help_text="For a past event: what the Collaborative's record says of it and what it "
+        "leaves out, shown on its page.",
     )
     places_per_trust = models.PositiveSmallIntegerField(
         default=3, help_text="How many people each member Trust may send."
@@ -155,9 +192,23 @@ class Workshop(models.Model):
         indexes = [models.Index(fields=["status", "date"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_time__gt=models.F("start_time")),
+                condition=models.Q(start_time__isnull=True)
+                | models.Q(end_time__isnull=True)
+                | models.Q(end_time__gt=models.F("start_time")),
                 name="workshop_ends_after_it_starts",
                 violation_error_message="The workshop must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=("open", "closed"))
+                | (
+                    models.Q(
+                        start_time__isnull=False, end_time__isnull=False, capacity__isnull=False
+                    )
+                    & ~models.Q(format="")
+                ),
+                name="workshop_bookable_has_times_format_and_capacity",
+                violation_error_message="A workshop open or closed for booking needs its start "
+                "and end times, format and capacity.",
             ),
             models.CheckConstraint(
                 condition=models.Q(capacity__gte=0), name="workshop_capacity_not_negative"
@@ -182,7 +233,7 @@ class Workshop(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.date:%-d %B %Y})"
+        return f"{self.title} ({self.date_display})"
 
     def save(self, *args, **kwargs):
         if self.pk:
@@ -200,6 +251,38 @@ class Workshop(models.Model):
         super().clean()
         if self.format == self.Format.IN_PERSON and not self.venue.strip():
             raise ValidationError({"venue": "Enter the venue of an in-person workshop."})
+        if self.date and self.date >= timezone.localdate():
+            missing = {
+                "start_time": "Enter the start time of a workshop ahead.",
+                "end_time": "Enter the end time of a workshop ahead.",
+                "format": "Choose the format of a workshop ahead.",
+                "capacity": "Enter how many places a workshop ahead has.",
+            }
+            errors = {
+                name: text for name, text in missing.items() if getattr(self, name) in (None, "")
+            }
+            if self.date_precision != self.DatePrecision.DAY:
+                errors["date_precision"] = "A workshop ahead has its day."
+            if errors:
+                raise ValidationError(errors)
+
+    # What the record gives: pages say "not recorded" for the rest ----------------------
+
+    @property
+    def date_display(self):
+        """The date as recorded: 26 February 2018, or February 2018 if only the month is."""
+        if self.date_precision == self.DatePrecision.MONTH:
+            return f"{self.date:%B %Y}"
+        return f"{self.date.day} {self.date:%B %Y}"
+
+    @property
+    def held_not_recorded(self):
+        """A past event the record announces but does not show to have taken place."""
+        return self.date < timezone.localdate() and self.status not in (
+            self.Status.HELD,
+            self.Status.CANCELLED,
+            self.Status.DRAFT,
+        )
 
     @property
     def is_open_for_booking(self):
@@ -213,10 +296,16 @@ class Workshop(models.Model):
 
     @property
     def starts_at(self):
+        """When it starts, UK time; None for a past event whose time is not recorded."""
+        if self.start_time is None:
+            return None
         return datetime.datetime.combine(self.date, self.start_time, tzinfo=LONDON)
 
     @property
     def ends_at(self):
+        """When it ends, UK time; None for a past event whose time is not recorded."""
+        if self.end_time is None:
+            return None
         return datetime.datetime.combine(self.date, self.end_time, tzinfo=LONDON)
 
     @property

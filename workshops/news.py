@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
+from demo import registry as demo_registry
 from workshops.models import Outcome, Workshop
 
 FEED_LENGTH = 30
@@ -32,6 +33,7 @@ class NewsItem:
     url: str
     updated: datetime.datetime
     outcome: Outcome | None = None
+    is_demo: bool = False
 
     @property
     def day(self):
@@ -41,6 +43,7 @@ class NewsItem:
 def news_items(today=None):
     """Announcements of the public workshops ahead, and outcomes of the ones held."""
     public = Workshop.objects.public().exclude(status=Workshop.Status.CANCELLED)
+    demo = demo_registry.keys(Workshop)
     announcements = [
         NewsItem(
             is_outcome=False,
@@ -49,6 +52,7 @@ def news_items(today=None):
             summary=workshop.description,
             url=workshop.get_absolute_url(),
             updated=workshop.updated_at,
+            is_demo=str(workshop.pk) in demo,
         )
         for workshop in public.upcoming(today).select_related("theme")
     ]
@@ -73,7 +77,12 @@ def news_items(today=None):
     ]
     return sorted(
         announcements + outcomes,
-        key=lambda item: (item.workshop.date, item.workshop.start_time, item.is_outcome),
+        # A past event's start time may be unrecorded: it sorts first on its day.
+        key=lambda item: (
+            item.workshop.date,
+            item.workshop.start_time or datetime.time.min,
+            item.is_outcome,
+        ),
         reverse=True,
     )
 
@@ -100,6 +109,9 @@ class NewsFeed(Feed):
         return news_items()[:FEED_LENGTH]
 
     def item_title(self, item):
+        # Made-up workshops say so in the feed too, where the page's banner is not seen.
+        if item.is_demo:
+            return f"Demonstration (made up): {item.title}"
         return item.title
 
     def item_description(self, item):

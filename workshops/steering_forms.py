@@ -98,6 +98,11 @@ class WorkshopDetailsForm(SteeringForm):
         theme.required = True
         theme.empty_label = "Choose a theme"
         theme.error_messages["required"] = "Choose the theme the workshop belongs to"
+        # The model leaves these blank only for past events whose record lacks them; a
+        # workshop the steering group plans always has them.
+        for name in ("start_time", "end_time", "format"):
+            self.fields[name].required = True
+        self.fields["format"].choices = Workshop.Format.choices
         self.helper.layout = Layout(
             "title",
             "theme",

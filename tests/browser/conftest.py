@@ -108,7 +108,9 @@ def demo_data(live_server, transactional_db, demo_data_file):
 @pytest.fixture
 def director():
     """A director of a member Trust, from the demo accounts."""
-    return next(account for account in DEMO_ACCOUNTS if account.email == "demo.nursing@slam.nhs.uk")
+    return next(
+        account for account in DEMO_ACCOUNTS if account.email == "demo.nursing@slam.nhs.test"
+    )
 
 
 @pytest.fixture

@@ -27,6 +27,8 @@ AXE_OPTIONS = {
     }
 }
 PAST_WORKSHOP_WITH_AGENDA = "2020-03-05-strategic-workforce-planning-in-mental-health-settings"
+# A past event known by its month only, with its time, format and places not recorded.
+PAST_EVENT_NOT_RECORDED = "2018-02-thriving-at-work"
 
 
 def axe_violations(page):
@@ -70,7 +72,7 @@ def contact_with_errors(page):
 
 def sign_in_failed(page):
     go(page, reverse("account_login"))
-    page.get_by_label("E-mail address").fill("demo.nursing@slam.nhs.uk")
+    page.get_by_label("E-mail address").fill("demo.nursing@slam.nhs.test")
     page.get_by_label("Password", exact=True).fill("not-the-password")
     submit_and_see_errors(page, "Sign in")
 
@@ -83,6 +85,11 @@ def create_account_with_errors(page):
 def member_trusts_found(page):
     go(page, reverse("trusts:list") + "?q=London")
     expect(page.get_by_text("South London and Maudsley NHS Foundation Trust")).to_be_visible()
+
+
+def join_with_errors(page):
+    go(page, reverse("join"))
+    submit_and_see_errors(page, "Send the request")
 
 
 def member_trusts_not_found(page):
@@ -101,7 +108,17 @@ PUBLIC_PAGES = {
     "past-workshop-with-agenda": lambda page: go(
         page, reverse("workshops:detail", args=[PAST_WORKSHOP_WITH_AGENDA])
     ),
+    "past-event-not-recorded": lambda page: go(
+        page, reverse("workshops:detail", args=[PAST_EVENT_NOT_RECORDED])
+    ),
     "open-workshop": lambda page: go(page, open_workshop().get_absolute_url()),
+    "news": lambda page: go(page, reverse("news")),
+    "about": lambda page: go(page, reverse("about")),
+    "join": lambda page: go(page, reverse("join")),
+    "join-with-errors": join_with_errors,
+    "accessibility-statement": lambda page: go(page, reverse("accessibility")),
+    "privacy-notice": lambda page: go(page, reverse("privacy")),
+    "cookies": lambda page: go(page, reverse("cookies")),
     "contact": lambda page: go(page, reverse("contact")),
     "contact-with-errors": contact_with_errors,
     "sign-in": lambda page: go(page, reverse("account_login")),
