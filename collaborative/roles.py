@@ -8,7 +8,7 @@ permission taken out of the role here is taken from the group too.
 from django.contrib.auth.management import create_permissions
 
 PROGRAMME_OPERATIONS_GROUP = "Programme operations"
-PROGRAMME_OPERATIONS_APPS = ("collaborative", "trusts", "workshops", "resources")
+PROGRAMME_OPERATIONS_APPS = ("collaborative", "trusts", "workshops", "resources", "demo")
 ACTIONS = ("add", "change", "delete", "view")
 
 # Every action on the portal's own models except these, each of which is either done
@@ -38,6 +38,11 @@ WITHHELD_PERMISSIONS = {
     "workshops.add_bookingevent",
     "workshops.change_bookingevent",
     "workshops.delete_bookingevent",
+    # The register of demonstration data is written by load_demo and emptied by
+    # remove_demo; the operations manager only looks at it.
+    "demo.add_demorecord",
+    "demo.change_demorecord",
+    "demo.delete_demorecord",
 }
 
 
