@@ -342,7 +342,9 @@ FACTS = [
     (
         "2017: the Five Year Forward View for Mental Health needs a larger workforce",
         "about",
-        ["Five Year Forward View for Mental Health into practice meant the mental health workforce had to grow"],
+        [
+            "Five Year Forward View for Mental Health into practice meant the mental health workforce had to grow"
+        ],
     ),
     (
         "2017: raise the profile and voice of mental health",
