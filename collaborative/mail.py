@@ -118,6 +118,14 @@ def deliver(ids, *, connection):
     server refuses for good is marked failed and the batch goes on; a
     connection problem marks the message failed and raises, so that the task
     is retried and picks up where this one stopped.
+
+    One window cannot be closed, since SMTP has no two-phase commit (RFC 1047):
+    a worker that dies after the server has accepted a message and before the
+    commit reaches the database leaves it unsent, and it goes again. Each
+    message commits on its own, straight after the server's "250", so that is
+    at most the one message on the wire per worker process, never a batch; and
+    its Message-ID is the same on every attempt, so mail programs can drop the
+    copy. ``tests/test_real_worker.py`` and ``bench/faults.py`` measure it.
     """
     messages = list(
         OutgoingEmail.objects.unsent()
@@ -160,6 +168,8 @@ def _deliver_one(message, connection):
             if not _claim(message):
                 return 0
             connection.send_messages([email])
+            # Commit now: from the server's "250" to this commit is the only moment a
+            # crash sends the message twice.
     except (smtplib.SMTPException, OSError, ValueError) as error:
         if _refused_for_good(error):
             _failed([message], error, give_up=True)

@@ -19,8 +19,10 @@ def deliver_messages(ids):
 
     A worker killed mid-batch gives the task back to the broker (acks_late,
     reject_on_worker_lost), and the messages already sent are skipped when it
-    runs again. A connection problem retries with a growing, jittered delay;
-    past the last retry the sweep (``retry_unsent_messages``) takes over.
+    runs again; only one the server accepted in the instant before the crash
+    can go twice (see ``mail.deliver``). A connection problem retries with a
+    growing, jittered delay; past the last retry the sweep
+    (``retry_unsent_messages``) takes over.
     """
     return mail.deliver_batch(ids)
 
