@@ -21,6 +21,9 @@ from django.urls import reverse
 
 from resources.demo_data import FUTURE_WORKFORCE_REPORT
 
+# The mark makes the run set up the test database, which the module's pages fixture uses.
+pytestmark = pytest.mark.django_db
+
 SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 
 FEB_2018 = "2018-02-thriving-at-work"
