@@ -147,17 +147,42 @@ def test_a_junior_colleague_cannot_cancel_the_directors_place(
     assert booking.status == BookingStatus.CONFIRMED
 
 
-def test_the_cancel_page_refuses_a_junior_colleague_with_the_reason(
+def test_a_junior_colleague_cannot_even_open_the_directors_booking(
     client, workshop, director_a, colleague, on_commit
 ):
     booking = book(workshop, director_a, director_a, on_commit)
     client.force_login(colleague)
 
-    response = client.post(reverse("workshops:cancel", args=[booking.pk]), follow=True)
+    for name in ("workshops:booking", "workshops:cancel", "workshops:change_attendee"):
+        assert client.post(reverse(name, args=[booking.pk])).status_code == 404
 
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
-    assert "Only Jane Smith, the person who booked" in response.content.decode()
+
+
+def test_a_junior_colleague_sees_no_trust_bookings_but_is_told_why(
+    client, workshop, director_a, colleague, on_commit
+):
+    book(workshop, director_a, director_a, on_commit)
+    client.force_login(colleague)
+
+    page = client.get(reverse("workshops:trust_bookings")).content.decode()
+
+    assert "once their director-level role is confirmed, see all of its bookings" in page
+    assert "Jane Smith" not in page
+
+
+def test_a_non_director_cannot_book_a_colleague(workshop, colleague, director_a):
+    with pytest.raises(errors.NotAllowed, match="Only your Trust's directors"):
+        services.book_place(workshop=workshop, person=director_a, booked_by=colleague)
+
+
+def test_nobody_can_be_booked_for_once_their_account_is_closed(workshop, director_a, colleague):
+    colleague.is_active = False
+    colleague.save()
+
+    with pytest.raises(errors.NotAColleague, match="account is closed"):
+        services.book_place(workshop=workshop, person=colleague, booked_by=director_a)
 
 
 def test_a_confirmed_director_of_the_trust_may_cancel_a_colleagues_place(

@@ -1237,9 +1237,14 @@ def test_an_unknown_invitation_is_not_found(client, stakeholder):
 def test_someone_elses_invitation_is_refused_clearly(client, invitation, director_a):
     client.force_login(director_a)
 
-    response = client.post(invitation.get_absolute_url())
-
-    assert "This invitation link is not valid for your account" in error_summary(response)
+    for response in (
+        client.get(invitation.get_absolute_url()),
+        client.post(invitation.get_absolute_url()),
+    ):
+        page = response.content.decode()
+        assert "This invitation is for someone else" in page
+        assert "Book my place" not in page
+    assert not invitation.workshop.bookings.exists()
     assert not Booking.objects.exists()
 
 

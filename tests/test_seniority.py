@@ -21,7 +21,7 @@ from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
 from collaborative.services import find_or_create_colleague
 from tests.factories import BookingFactory, UserFactory, WorkshopFactory
 from trusts import services as trust_services
-from workshops import services
+from workshops import errors, services
 from workshops.models import BookingEvent, BookingStatus
 
 pytestmark = pytest.mark.django_db
@@ -468,10 +468,10 @@ def test_a_director_booking_a_new_colleague_as_director_confirms_their_seniority
 def test_a_non_director_booking_a_colleague_as_director_does_not_confirm_it(nurse, workshop):
     person, _ = add_colleague(nurse, Seniority.DIRECTOR)
 
-    booking = services.book_place(workshop=workshop, person=person, booked_by=nurse)
-
     assert fresh(person).seniority_awaits_confirmation
-    assert booking.status == BookingStatus.AWAITING_APPROVAL
+    # Nor may a non-director book places for colleagues at all.
+    with pytest.raises(errors.NotAllowed, match="Only your Trust's directors"):
+        services.book_place(workshop=workshop, person=person, booked_by=nurse)
 
 
 def test_a_director_booking_a_colleague_who_awaits_confirmation_confirms_it(

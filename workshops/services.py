@@ -58,19 +58,35 @@ def has_verified_email(person):
 
 
 def manages_trust_bookings(person):
-    """Verified people of a Trust see and manage its bookings: directors book for colleagues."""
-    return bool(person.trust_id) and has_verified_email(person)
+    """A Trust's confirmed director-level people see all its bookings and book for colleagues;
+    a claim of seniority alone does not open them."""
+    return (
+        person.is_authenticated
+        and person.is_active
+        and bool(person.trust_id)
+        and person.is_director_level
+        and has_verified_email(person)
+    )
 
 
 def bookings_visible_to(person):
-    """The bookings a person may see and change: their own, and their Trust's if they manage it.
+    """The bookings a person may see: their own, those they made for others, and all of their
+    Trust's if they manage its bookings.
 
     Staff are not special here: they work in the admin.
     """
-    visible = Q(person=person)
+    visible = Q(person=person) | Q(booked_by=person)
     if manages_trust_bookings(person):
         visible |= Q(trust_id=person.trust_id)
     return Booking.objects.filter(visible)
+
+
+def check_may_book_colleagues(person):
+    if not manages_trust_bookings(person):
+        raise errors.NotAllowed(
+            "Only your Trust's directors, once their director-level role is confirmed, book "
+            "places for colleagues. You can book your own place."
+        )
 
 
 def is_operations(person):
@@ -214,11 +230,17 @@ def book_place(*, workshop, person, booked_by, functional_area=None, now=None):
     now = now or timezone.now()
     # Who may book depends on the people alone: checked before the lock, to keep it short.
     check_may_book_for_trust(booked_by)
-    if person.pk != booked_by.pk and person.trust_id != booked_by.trust_id:
-        raise errors.NotAColleague(
-            f"{person.email} is not a colleague at {booked_by.trust}: you can only book for "
-            "people of your own Trust."
-        )
+    if person.pk != booked_by.pk:
+        check_may_book_colleagues(booked_by)
+        if person.trust_id != booked_by.trust_id:
+            raise errors.NotAColleague(
+                f"{person.email} is not a colleague at {booked_by.trust}: you can only book for "
+                "people of your own Trust."
+            )
+        if not person.is_active:
+            raise errors.NotAColleague(
+                f"{person}'s account is closed, so no place can be booked for them."
+            )
     functional_area = functional_area or person.functional_area
     _check_functional_area(functional_area)
     workshop = _lock(workshop)
@@ -394,9 +416,7 @@ def decline_offer(*, booking, by, now=None):
         check_may_manage(by, booking)
     _end(booking, CancellationReason.OFFER_DECLINED, now)
     booking.log(Action.DECLINED, by=by)
-    messaging.booking_ended(
-        booking, CancellationReason.OFFER_DECLINED, by=by, had_place=False
-    )
+    messaging.booking_ended(booking, CancellationReason.OFFER_DECLINED, by=by, had_place=False)
     offer_free_places(workshop, now=now)
     return booking
 
@@ -444,8 +464,7 @@ def _check_may_still_have_place(workshop, booking, now):
         _check_trust_caps(workshop, booking.trust_id, booking.functional_area, ignoring=booking)
     elif person.stakeholder_body_id != booking.stakeholder_body_id:
         raise errors.NotAffiliated(
-            f"{person} no longer represents {booking.stakeholder_body}, the body this place is "
-            "for."
+            f"{person} no longer represents {booking.stakeholder_body}, the body this place is for."
         )
     held_by_others = workshop.bookings.holding_a_place().exclude(pk=booking.pk).count()
     if held_by_others >= workshop.capacity:

@@ -199,7 +199,7 @@ def trust_bookings(request):
         bookings = services.bookings_visible_to(request.user).filter(trust_id=request.user.trust_id)
         context.update(_upcoming_and_past(bookings))
     else:
-        context["refusal"] = _refusal(request.user)
+        context["refusal"] = _refusal(request.user) or _not_a_manager(request.user)
     return render(request, "workshops/trust_bookings.html", context)
 
 
@@ -209,6 +209,11 @@ def invitation(request, token):
     invitation = get_object_or_404(
         Invitation.objects.select_related("workshop__theme"), token=token
     )
+    if invitation.person_id != request.user.pk:
+        # The link is personal: someone else holding it learns only that it is not theirs.
+        return render(
+            request, "workshops/invitation_not_yours.html", {"workshop": invitation.workshop}
+        )
     form = ConfirmForm(_posted(request))
     if form.is_valid():
         try:
@@ -275,6 +280,16 @@ def _refusal(person, workshop=None):
     if workshop is not None and not workshop.is_open_for_booking:
         return errors.BookingNotOpen.for_workshop(workshop, timezone.localdate())
     return None
+
+
+def _not_a_manager(person):
+    """Why a member who may book their own place does not see the whole Trust's."""
+    if services.manages_trust_bookings(person):
+        return None
+    return errors.NotAllowed(
+        "Only your Trust's directors, once their director-level role is confirmed, see all of "
+        "its bookings. Your own bookings, and those you made for others, are under My bookings."
+    )
 
 
 def _needs_profile(refusal):
