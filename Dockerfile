@@ -31,10 +31,14 @@ COPY --from=frontend /src/static/build static/build
 COPY --from=frontend /src/node_modules/nhsuk-frontend/dist/nhsuk/assets node_modules/nhsuk-frontend/dist/nhsuk/assets
 
 # Hashed, compressed static files for WhiteNoise. Production settings refuse
-# to load without a secret and host names; these are for this step only.
+# to load without a secret, host names, a mail server and a shared cache; these
+# are for this step only (collectstatic reaches none of them), and the secret is
+# random so that no key is ever written down.
 RUN DJANGO_ENV=production \
-    DJANGO_SECRET_KEY=build-time-only-secret-for-collectstatic-never-used-to-sign \
+    DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     DJANGO_ALLOWED_HOSTS=build.invalid \
+    SMTP_HOST=build.invalid \
+    CACHE_URL=redis://build.invalid:6379/0 \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin portal \

@@ -16,6 +16,12 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+# Secret keys this repository has published, as defaults docker-compose.yml and the
+# Dockerfile once carried: anyone could sign sessions and reset links with them.
+PUBLISHED_SECRET_KEYS = {
+    "local-compose-secret-key-set-your-own-in-dot-env",
+    "build-time-only-secret-for-collectstatic-never-used-to-sign",
+}
 
 
 def env(name, default=""):
@@ -70,10 +76,19 @@ if PRODUCTION:
     problems = []
     if DEBUG:
         problems.append("DJANGO_DEBUG must be off")
-    if SECRET_KEY in {"", DEVELOPMENT_SECRET_KEY} or len(SECRET_KEY) < 32:
-        problems.append("DJANGO_SECRET_KEY must be set to a random value of 32 characters or more")
+    if SECRET_KEY in PUBLISHED_SECRET_KEYS:
+        problems.append("DJANGO_SECRET_KEY is one this repository publishes: set your own")
+    # What check --deploy calls strong enough (security.W009): 50 characters, 5 different.
+    elif SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        problems.append("DJANGO_SECRET_KEY must be set to a random value of 50 characters or more")
     if not ALLOWED_HOSTS:
         problems.append("DJANGO_ALLOWED_HOSTS must name the portal's host names")
+    if not env("SMTP_HOST"):
+        # Otherwise e-mail would go to the console: nobody would get any.
+        problems.append("SMTP_HOST must name the SMTP server that sends the portal's e-mail")
+    if not env("CACHE_URL"):
+        # Otherwise each process counts rate limits on its own.
+        problems.append("CACHE_URL must name the shared Redis cache")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 
@@ -313,6 +328,12 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading commits the whole registered domain, every name under it, to https in
+    # browsers for months: its owner's decision, not one service's. Off unless asked for,
+    # and check --deploy's reminder (W021) is silenced while off (README, "HSTS preload").
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 

@@ -85,6 +85,35 @@ def test_one_click_approval_in_the_admin(admin_client):
     assert person.trust == trust
 
 
+def _decide_with_referer(admin_client, referer):
+    request = services.request_affiliation(person=UserFactory(), trust=TrustFactory())
+    url = reverse("admin:trusts_affiliationrequest_decide", args=[request.pk, "reject"])
+    return admin_client.post(url, headers={"referer": referer})
+
+
+def test_one_click_decision_returns_to_the_queue_as_it_was_filtered(admin_client):
+    queue = reverse("admin:trusts_affiliationrequest_changelist")
+    response = _decide_with_referer(
+        admin_client, f"http://testserver{queue}?status__exact=pending&q=jones"
+    )
+    assert response.url == f"{queue}?status__exact=pending&q=jones"
+
+
+@pytest.mark.parametrize(
+    "referer",
+    [
+        "https://elsewhere.example/admin/trusts/affiliationrequest/",
+        "//elsewhere.example/admin/trusts/affiliationrequest/",
+        "http://testserver/admin/collaborative/user/",
+        "javascript:alert(1)",
+    ],
+    ids=["another site", "scheme-relative", "another admin page", "script"],
+)
+def test_one_click_decision_never_follows_another_referer(admin_client, referer):
+    response = _decide_with_referer(admin_client, referer)
+    assert response.url == reverse("admin:trusts_affiliationrequest_changelist")
+
+
 def test_one_click_decision_ignores_get(admin_client):
     request = services.request_affiliation(person=UserFactory(), trust=TrustFactory())
     admin_client.get(

@@ -23,6 +23,7 @@ import pytest
 import yaml
 from django.conf import settings
 
+from collaborative import settings as settings_module
 from collaborative.settings import BASE_DIR
 
 COMPOSE = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
@@ -83,6 +84,19 @@ def test_every_app_service_sends_mail_to_the_mail_catcher():
     )
 
 
+def test_the_stack_publishes_no_secret_key():
+    """Compose stops with a message unless DJANGO_SECRET_KEY is set (in .env), and neither
+    file carries a key anyone could copy."""
+    assert _each_app_service(lambda env: env["DJANGO_SECRET_KEY"]) == dict.fromkeys(
+        APP_SERVICES, "${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY in .env, see README}"
+    )
+    published = settings_module.PUBLISHED_SECRET_KEYS | {settings_module.DEVELOPMENT_SECRET_KEY}
+    files = (BASE_DIR / "docker-compose.yml").read_text() + DOCKERFILE
+    assert [key for key in published if key in files] == []
+    # The image's collectstatic step makes up a random key of its own.
+    assert re.search(r'DJANGO_SECRET_KEY="\$\(python -c .*secrets\.token_urlsafe', DOCKERFILE)
+
+
 def test_every_app_service_allows_local_http():
     assert _each_app_service(lambda env: env["DJANGO_SECURE_SSL_REDIRECT"]) == dict.fromkeys(
         APP_SERVICES, "false"
@@ -136,7 +150,11 @@ def test_image_runs_as_a_non_root_user():
 
 
 def _production_env(directory, **extra):
-    """Production settings confined to ``directory``: SQLite, static and media files, mail."""
+    """Production settings confined to ``directory``: SQLite, static and media files.
+
+    Production refuses to start without a mail server and a shared cache; these
+    processes send no mail and count no rate limit, so neither is reached.
+    """
     return {
         "PATH": os.environ.get("PATH", ""),
         "DJANGO_SETTINGS_MODULE": "collaborative.settings",
@@ -147,7 +165,8 @@ def _production_env(directory, **extra):
         "SQLITE_PATH": str(directory / "db.sqlite3"),
         "STATIC_ROOT": str(directory / "static"),
         "MEDIA_ROOT": str(directory / "media"),
-        "MAIL_FILE_PATH": str(directory / "mail"),
+        "SMTP_HOST": "smtp.invalid",
+        "CACHE_URL": "redis://cache.invalid:6379/0",
         **extra,
     }
 

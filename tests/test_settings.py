@@ -21,8 +21,10 @@ from collaborative.settings import BASE_DIR, DEVELOPMENT_SECRET_KEY
 
 PRODUCTION = {
     "DJANGO_ENV": "production",
-    "DJANGO_SECRET_KEY": "k3P9-wq7Zr2m_Lx8vT4nB6yH1dF5sJ0cG-aE",
+    "DJANGO_SECRET_KEY": "k3P9-wq7Zr2m_Lx8vT4nB6yH1dF5sJ0cG-aEu8Qy2Wn5Rb7Mz1Hp4Kd",
     "DJANGO_ALLOWED_HOSTS": "portal.nmhwdc.example",
+    "SMTP_HOST": "smtp.nmhwdc.example",
+    "CACHE_URL": "redis://cache.nmhwdc.example:6379/1",
 }
 
 _PRINT_SETTINGS = (
@@ -196,19 +198,47 @@ def test_development_defaults_to_debug_and_local_hosts():
         ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off"),
         (
             {"DJANGO_SECRET_KEY": None},
-            "DJANGO_SECRET_KEY must be set to a random value of 32 characters or more",
+            "DJANGO_SECRET_KEY must be set to a random value of 50 characters or more",
         ),
         (
             {"DJANGO_SECRET_KEY": DEVELOPMENT_SECRET_KEY},
-            "DJANGO_SECRET_KEY must be set to a random value of 32 characters or more",
+            "DJANGO_SECRET_KEY must be set to a random value of 50 characters or more",
         ),
         (
             {"DJANGO_SECRET_KEY": "too-short"},
-            "DJANGO_SECRET_KEY must be set to a random value of 32 characters or more",
+            "DJANGO_SECRET_KEY must be set to a random value of 50 characters or more",
+        ),
+        (
+            {"DJANGO_SECRET_KEY": "ab" * 30},
+            "DJANGO_SECRET_KEY must be set to a random value of 50 characters or more",
         ),
         ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must name the portal's host names"),
+        (
+            {"DJANGO_SECRET_KEY": "local-compose-secret-key-set-your-own-in-dot-env"},
+            "DJANGO_SECRET_KEY is one this repository publishes: set your own",
+        ),
+        (
+            {"DJANGO_SECRET_KEY": "build-time-only-secret-for-collectstatic-never-used-to-sign"},
+            "DJANGO_SECRET_KEY is one this repository publishes: set your own",
+        ),
+        (
+            {"SMTP_HOST": None, "MAIL_FILE_PATH": "/tmp/mail"},
+            "SMTP_HOST must name the SMTP server that sends the portal's e-mail",
+        ),
+        ({"CACHE_URL": None}, "CACHE_URL must name the shared Redis cache"),
     ],
-    ids=["debug-on", "no-secret", "default-secret", "short-secret", "no-allowed-hosts"],
+    ids=[
+        "debug-on",
+        "no-secret",
+        "default-secret",
+        "short-secret",
+        "repetitive-secret",
+        "no-allowed-hosts",
+        "compose-secret",
+        "dockerfile-secret",
+        "no-smtp-server",
+        "no-shared-cache",
+    ],
 )
 def test_production_refuses_to_start_with_an_unsafe_setting(change, problem):
     loaded = _load_settings("DEBUG", **{**PRODUCTION, **change})
@@ -237,6 +267,42 @@ def test_production_starts_hardened_when_configured():
             "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
         },
     }
+
+
+def _check_deploy(**env):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=BASE_DIR,
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            **{name: value for name, value in env.items() if value is not None},
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_nothing_for_a_correct_production_configuration():
+    checked = _check_deploy(**PRODUCTION)
+    assert (checked.returncode, checked.stdout.strip()) == (
+        0,
+        "System check identified no issues (1 silenced).",
+    ), checked.stdout + checked.stderr
+
+
+def test_hsts_preload_is_off_unless_asked_for_and_only_then_is_sent():
+    default = _settings("SECURE_HSTS_PRELOAD", "SILENCED_SYSTEM_CHECKS", **PRODUCTION)
+    asked = _settings(
+        "SECURE_HSTS_PRELOAD",
+        "SILENCED_SYSTEM_CHECKS",
+        DJANGO_SECURE_HSTS_PRELOAD="true",
+        **PRODUCTION,
+    )
+    assert (default, asked) == (
+        {"SECURE_HSTS_PRELOAD": False, "SILENCED_SYSTEM_CHECKS": ["security.W021"]},
+        {"SECURE_HSTS_PRELOAD": True, "SILENCED_SYSTEM_CHECKS": []},
+    )
 
 
 def test_production_ssl_redirect_can_be_turned_off_for_local_http():

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -5,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import re_path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from collaborative.models import User
 from trusts import services
@@ -208,9 +211,24 @@ class AffiliationRequestAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, affiliation_request):
             return redirect("admin:index")
         self._decide(request, [affiliation_request], approve=decision == "approve")
-        return redirect(
-            request.META.get("HTTP_REFERER") or "admin:trusts_affiliationrequest_changelist"
-        )
+        return redirect(self._back_to_the_queue(request))
+
+    @staticmethod
+    def _back_to_the_queue(request):
+        """The queue as it was filtered, if the Referer is this site's queue; else the queue.
+
+        The Referer is the browser's word: anything else (another site, another page)
+        is not followed.
+        """
+        queue = reverse("admin:trusts_affiliationrequest_changelist")
+        referer = request.headers.get("referer", "")
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(referer)
+            if parts.path == queue:
+                return f"{queue}?{parts.query}" if parts.query else queue
+        return queue
 
     def _decide(self, request, affiliation_requests, *, approve):
         for affiliation_request in affiliation_requests:
