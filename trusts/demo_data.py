@@ -268,10 +268,13 @@ MEMBER_TRUSTS = (
             },
         ),
         sources={
-            "name, formed 1 November 2024": f"{ISSUE_14}; {SOURCES['nlft-formed']}",
-            "ODS code": SOURCES["nlft-ods"],
-            "website": SOURCES["nlft-website"],
-            "no e-mail domain of its own": SOURCES["nlft-nhs-net"],
+            # Not in the earlier list: every fact of this row has its own source.
+            "name, ODS code, region, website, e-mail domain": (
+                f"name and formation on 1 November 2024: {ISSUE_14}; {SOURCES['nlft-formed']}. "
+                f"ODS code: {SOURCES['nlft-ods']}. Region: London, where its own pages place "
+                f"it ({SOURCES['nlft-formed']}). Website: {SOURCES['nlft-website']}. No e-mail "
+                f"domain of its own: {SOURCES['nlft-nhs-net']}"
+            ),
         },
     ),
     member(
