@@ -434,6 +434,10 @@ def _contact_context(message):
     }
 
 
+def _affiliation_context(message):
+    return {"programme_url": _url(reverse("workshops:programme"))}
+
+
 def _booker_copy_context(message):
     """What the attendee was told, as they were told it but without their video link."""
     attendee = User.objects.get(pk=message.context["copy_to"])
@@ -461,4 +465,5 @@ EXTRA_CONTEXT = {
     Kind.COLLEAGUE_ACCOUNT: _colleague_account_context,
     Kind.ACCOUNT: _account_context,
     Kind.CONTACT_MESSAGE: _contact_context,
+    Kind.AFFILIATION_APPROVED: _affiliation_context,
 }

@@ -270,6 +270,8 @@ class OutgoingEmail(models.Model):
         SENIORITY_CONFIRMED = "seniority_confirmed", "Director level confirmed"
         ACCOUNT = "account", "Account e-mail (address confirmation, password reset)"
         CONTACT_MESSAGE = "contact_message", "Contact form message to the operations manager"
+        AFFILIATION_APPROVED = "affiliation_approved", "Request to be linked approved"
+        AFFILIATION_NOT_APPROVED = "affiliation_not_approved", "Request to be linked not approved"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"

@@ -45,8 +45,15 @@ def request_affiliation(*, person, trust=None, stakeholder_body=None):
 
 @transaction.atomic
 def decide_affiliation(*, request, approve, decided_by):
-    """Approve (link the person) or reject a pending request. Deciding twice changes nothing."""
-    request = AffiliationRequest.objects.select_for_update().get(pk=request.pk)
+    """Approve (link the person) or reject a pending request, and e-mail the person the answer.
+
+    Deciding twice changes nothing and e-mails no one again.
+    """
+    request = (
+        AffiliationRequest.objects.select_for_update()
+        .select_related("person", "trust", "stakeholder_body")
+        .get(pk=request.pk)
+    )
     if request.status != AffiliationRequest.Status.PENDING:
         return request
     request.status = (
@@ -55,11 +62,29 @@ def decide_affiliation(*, request, approve, decided_by):
     request.decided_at = timezone.now()
     request.decided_by = decided_by
     request.save(update_fields=["status", "decided_at", "decided_by"])
+    person = request.person
     if approve:
-        person = request.person
         person.trust = request.trust
         person.stakeholder_body = request.stakeholder_body
         person.save(update_fields=["trust", "stakeholder_body"])
+    kind = (
+        OutgoingEmail.Kind.AFFILIATION_APPROVED
+        if approve
+        else OutgoingEmail.Kind.AFFILIATION_NOT_APPROVED
+    )
+    mail.record(
+        [
+            OutgoingEmail(
+                kind=kind,
+                key=f"affiliation-decided:r{request.pk}:p{person.pk}",
+                recipient=person,
+                context={
+                    "organisation": str(request.trust or request.stakeholder_body),
+                    "is_trust": request.trust_id is not None,
+                },
+            )
+        ]
+    )
     return request
 
 
