@@ -206,6 +206,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # The largest file the operations manager may add to the resources library.
 RESOURCE_UPLOAD_MAX_BYTES = int(env("RESOURCE_UPLOAD_MAX_MB", "25")) * 1024 * 1024
+# An upload's text is read in a child process with these limits (resources.documents).
+RESOURCE_EXTRACTION_SECONDS = float(env("RESOURCE_EXTRACTION_SECONDS", "30"))
+RESOURCE_EXTRACTION_MEMORY_MB = int(env("RESOURCE_EXTRACTION_MEMORY_MB", "512"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

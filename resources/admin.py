@@ -81,11 +81,14 @@ class ResourceAdmin(admin.ModelAdmin):
         the portal does not serve."""
         if not resource.file:
             return "No file"
-        return format_html(
+        link = format_html(
             '<a href="{}">{}</a>',
             reverse("resources:download", args=[resource.slug]),
             resource.file_description,
         )
+        if resource.uploaded_as:
+            return format_html("{}, uploaded as “{}”", link, resource.uploaded_as)
+        return link
 
     @admin.display(description="Text read for search")
     def text_for_search(self, resource):

@@ -44,6 +44,7 @@ class ResourceForm(forms.ModelForm):
         except files.UnsupportedFile as error:
             raise ValidationError(str(error)) from error
         self.instance.file_size = upload.size
+        self.instance.uploaded_as = files.uploaded_as(upload.name)
         return upload
 
     def clean(self):
@@ -52,6 +53,7 @@ class ResourceForm(forms.ModelForm):
             # The "clear" box was ticked: the file's facts and text go with it.
             self.instance.file_type = ""
             self.instance.file_size = None
+            self.instance.uploaded_as = ""
             self.instance.body_text = ""
         return cleaned_data
 

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connections, models
 from django.urls import reverse
@@ -25,6 +27,14 @@ class ResourceQuerySet(models.QuerySet):
         if connections[self.db].vendor != "postgresql":
             return 0
         return self.update(search_vector=SEARCH_DOCUMENT)
+
+
+def stored_file_name(resource, filename):
+    """Where an upload is kept: a name the server makes up, with the extension of the type
+    its content was found to be. The uploader's name never reaches the disk: it could end
+    in ``.exe``, or hide that behind a right-to-left mark (``report\u202efdp.exe``)."""
+    extension = f".{resource.file_type}" if resource.file_type in Resource.FileType.values else ""
+    return f"resources/{timezone.localdate():%Y}/{uuid.uuid4().hex}{extension}"
 
 
 class Resource(models.Model):
@@ -73,9 +83,16 @@ class Resource(models.Model):
         help_text="The workshop this came from, if any.",
     )
     file = models.FileField(
-        upload_to="resources/%Y/",
+        upload_to=stored_file_name,
         blank=True,
         help_text="A PDF, Word (.docx) or PowerPoint (.pptx) file.",
+    )
+    uploaded_as = models.CharField(
+        "uploaded as",
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The file's name on the uploader's computer; on the server it has its own.",
     )
     file_type = models.CharField(max_length=4, choices=FileType, blank=True, editable=False)
     file_size = models.PositiveBigIntegerField(

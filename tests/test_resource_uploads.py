@@ -1,7 +1,9 @@
 """Uploads to the library: only real PDF, Word and PowerPoint files, within the size limit,
-their text read for search."""
+stored under a name the server chooses, their text read for search within time and
+memory limits."""
 
 import io
+import re
 import zipfile
 
 import docx
@@ -9,13 +11,15 @@ import pptx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from resources import services
-from resources.files import MAX_PACKAGE_ENTRIES
+from resources import documents, services
+from resources.files import MAX_ENTRY_BYTES, MAX_PACKAGE_BYTES, MAX_PACKAGE_ENTRIES
 from resources.forms import ResourceForm
 from resources.models import Resource
+from resources.tasks import extract_resource_text
 from tests.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +198,7 @@ def test_admin_upload_is_stored_and_its_text_read_for_search(
     assert response.status_code == 302
     resource = Resource.objects.get()
     assert "Reflective practice groups for ward staff" in resource.body_text
-    assert [path.name for path in stored_files(media_root)] == ["upload.pdf"]
+    assert [path.suffix for path in stored_files(media_root)] == [f".{resource.file_type}"]
 
 
 def test_text_is_read_only_after_the_upload_commits(
@@ -298,4 +302,167 @@ def test_file_that_cannot_be_read_leaves_the_resource_findable_by_its_summary():
 
 
 def test_extracted_text_keeps_out_nul_and_the_snippet_markers():
-    assert services.clean("Work\x00force \ue000plan\ue001 \n\n next") == "Work force plan\nnext"
+    assert documents.clean("Work\x00force \ue000plan\ue001 \n\n next") == "Work force plan\nnext"
+
+
+# Stored under a name the server chooses ------------------------------------------
+
+
+def test_upload_is_stored_under_a_made_up_name_with_the_extension_of_its_content(
+    admin_client, media_root
+):
+    response = post_to_admin(admin_client, upload("report\u202efdp.exe", pdf_bytes("Supervision")))
+
+    assert response.status_code == 302
+    resource = Resource.objects.get()
+    [stored] = stored_files(media_root)
+    assert re.fullmatch(r"[0-9a-f]{32}\.pdf", stored.name)
+    assert resource.file.name == f"resources/{timezone.localdate():%Y}/{stored.name}"
+
+
+def test_the_admin_shows_the_name_it_was_uploaded_as_without_its_right_to_left_mark(
+    admin_client,
+):
+    post_to_admin(admin_client, upload("report\u202efdp.exe", pdf_bytes("Supervision")))
+    resource = Resource.objects.get()
+
+    page = admin_client.get(reverse("admin:resources_resource_change", args=[resource.pk]))
+
+    assert resource.uploaded_as == "reportfdp.exe"
+    assert "uploaded as “reportfdp.exe”" in page.content.decode()
+
+
+# Unpacking and reading within limits ---------------------------------------------
+
+
+def xml_heavy_docx(paragraphs, text="Workforce planning for ward staff "):
+    """A real Word file whose document.xml is swollen with ``paragraphs`` paragraphs: the
+    XML packs about 200 to 1."""
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes("Opening paragraph")))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as package:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "word/document.xml":
+                paragraph = f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>".encode()
+                content = content.replace(b"<w:body>", b"<w:body>" + paragraph * paragraphs, 1)
+            package.writestr(entry.filename, content)
+    return buffer.getvalue()
+
+
+def unpacked_size(content):
+    return sum(entry.file_size for entry in zipfile.ZipFile(io.BytesIO(content)).infolist())
+
+
+def test_xml_heavy_word_file_under_1_mb_is_read_within_the_limits(
+    admin_client, django_capture_on_commit_callbacks
+):
+    content = xml_heavy_docx(350_000)
+    assert len(content) < 1024 * 1024 and unpacked_size(content) > 20 * 1024 * 1024
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_to_admin(admin_client, upload("report.docx", content))
+
+    assert response.status_code == 302
+    text = Resource.objects.get().body_text
+    assert text.startswith("Workforce planning for ward staff\n")
+    assert 900_000 < len(text) <= documents.MAX_TEXT_CHARACTERS
+
+
+def test_word_file_with_an_entry_unpacking_past_its_cap_is_refused(media_root):
+    buffer = io.BytesIO(docx_bytes("Supervision"))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/media/padding.xml", b" " * (MAX_ENTRY_BYTES + 1))
+    assert len(buffer.getvalue()) < 1024 * 1024
+
+    form = form_with(upload("report.docx", buffer.getvalue()))
+
+    assert not form.is_valid()
+    assert form.errors["file"] == ["The selected file unpacks to more than the library can take"]
+
+
+def test_word_file_unpacking_past_the_total_cap_is_refused():
+    buffer = io.BytesIO(docx_bytes("Supervision"))
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
+        for number in range(MAX_PACKAGE_BYTES // MAX_ENTRY_BYTES + 1):
+            package.writestr(f"word/media/padding{number}.xml", b" " * MAX_ENTRY_BYTES)
+
+    form = form_with(upload("report.docx", buffer.getvalue()))
+
+    assert not form.is_valid()
+    assert form.errors["file"] == ["The selected file unpacks to more than the library can take"]
+
+
+def test_reading_past_the_time_limit_stores_no_text_and_the_upload_stands(
+    admin_client, django_capture_on_commit_callbacks, settings, caplog
+):
+    settings.RESOURCE_EXTRACTION_SECONDS = 0.2
+    # 20 MB of XML holding no text: read to its end, it takes seconds.
+    content = xml_heavy_docx(600_000, text="")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_to_admin(admin_client, upload("report.docx", content))
+
+    assert response.status_code == 302
+    resource = Resource.objects.get()
+    assert (resource.file_type, resource.body_text) == (Resource.FileType.DOCX, "")
+    assert f"Could not read the text of resource {resource.pk}: took longer than 0.2" in caplog.text
+
+
+def test_reading_past_the_memory_limit_stores_no_text_and_the_upload_stands(
+    admin_client, django_capture_on_commit_callbacks, settings, caplog
+):
+    # Enough for Python to start and take the file in, not for the PDF reader (pypdf alone
+    # maps about 60 MB).
+    settings.RESOURCE_EXTRACTION_MEMORY_MB = 48
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_to_admin(admin_client, upload("report.pdf", pdf_bytes("Supervision")))
+
+    assert response.status_code == 302
+    resource = Resource.objects.get()
+    assert (resource.file_type, resource.body_text) == (Resource.FileType.PDF, "")
+    assert f"Could not read the text of resource {resource.pk}" in caplog.text
+
+
+def test_the_same_file_is_read_within_the_default_limits(
+    admin_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_to_admin(admin_client, upload("report.pdf", pdf_bytes("Supervision")))
+
+    assert Resource.objects.get().body_text == "Supervision"
+
+
+def test_the_extraction_task_has_time_limits_beyond_its_childs(settings):
+    assert (extract_resource_text.soft_time_limit, extract_resource_text.time_limit) == (
+        settings.RESOURCE_EXTRACTION_SECONDS + 30,
+        settings.RESOURCE_EXTRACTION_SECONDS + 60,
+    )
+
+
+def test_word_text_keeps_tables_in_place_and_text_boxes_once():
+    document = docx.Document()
+    document.add_paragraph("Before the table")
+    document.add_table(rows=1, cols=2).rows[0].cells[1].text = "In a cell"
+    document.add_paragraph("After the table")
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    assert documents.read_text(buffer.getvalue(), "docx") == (
+        "Before the table\nIn a cell\nAfter the table"
+    )
+
+
+def test_powerpoint_text_reads_slides_in_order_with_their_notes_and_no_slide_numbers():
+    presentation = pptx.Presentation()
+    for title, notes in (("First slide", "Say hello"), ("Second slide", "Say goodbye")):
+        slide = presentation.slides.add_slide(presentation.slide_layouts[1])
+        slide.shapes.title.text = title
+        slide.notes_slide.notes_text_frame.text = notes
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+
+    assert documents.read_text(buffer.getvalue(), "pptx") == (
+        "First slide\nSay hello\nSecond slide\nSay goodbye"
+    )
