@@ -24,7 +24,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import redis
 from aiosmtpd.controller import Controller
@@ -85,8 +85,8 @@ class SMTPServer:
     - ``drop_first=k``: hang up on the first k messages instead of accepting them.
     """
 
-    def __init__(self, *, hold_recipients=None, hold_accepted_from=None, drop_first=0):
-        self.port = free_port()
+    def __init__(self, *, port=None, hold_recipients=None, hold_accepted_from=None, drop_first=0):
+        self.port = port or free_port()
         self.hold_recipients = hold_recipients
         self.hold_accepted_from = hold_accepted_from
         self.drop_first = drop_first
@@ -202,12 +202,17 @@ def forget_queue(url, name):
             client.zrem("unacked_index", tag)
 
 
-def worker_environment(broker_url, smtp_port, **extra):
-    """A worker's environment: this process's database and code, the given SMTP server."""
+def worker_environment(broker_url, smtp_port, *, name="worker", **extra):
+    """A worker's environment: this process's database and code, the given SMTP server.
+
+    Its database sessions carry ``name`` (application_name), so that ``kill`` can tell
+    when the database has ended them.
+    """
     db = connection.settings_dict
+    options = urlencode({**db["OPTIONS"], "application_name": name})
     database = (
         f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@{db['HOST']}:"
-        f"{db['PORT'] or 5432}/{quote(db['NAME'])}"
+        f"{db['PORT'] or 5432}/{quote(db['NAME'])}?{options}"
     )
     return {
         "PATH": os.environ.get("PATH", ""),
@@ -276,22 +281,24 @@ def running_worker(env, queue, log, *, concurrency=2):
                 process.wait()
 
 
-def kill(process):
+def kill(process, name):
     """SIGKILL the worker and its pool processes at once, as a lost machine would."""
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     # The database ends the dead processes' sessions: their open transactions roll back,
     # a COMMIT they had sent completes. Wait for that before reading the outbox.
-    until(other_sessions_ended, what="the dead worker's database sessions ending")
+    until(lambda: not sessions_of(name), what="the dead worker's database sessions ending")
 
 
-def other_sessions_ended():
+def sessions_of(name):
+    """How many database sessions the processes of the worker called ``name`` hold."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "WHERE datname = current_database() AND application_name = %s",
+            [name],
         )
-        return cursor.fetchone()[0] == 0
+        return cursor.fetchone()[0]
 
 
 # The people and the outbox -----------------------------------------------------------
@@ -416,7 +423,8 @@ def kill_mid_send(
     smtp.start()
     try:
         with override_settings(MESSAGE_BATCH_SIZE=batch_size):
-            env = worker_environment(broker_url, smtp.port)
+            name = f"{queue}-first"
+            env = worker_environment(broker_url, smtp.port, name=name)
             first_log = logs / "first.log"
             with running_worker(env, queue, first_log, concurrency=concurrency) as first:
                 services.open_for_booking(workshop=workshop, opened_by=opened_by)
@@ -424,7 +432,7 @@ def kill_mid_send(
                     lambda server: len(server.held) >= held_processes,
                     what=f"{held_processes} message(s) held by the SMTP server",
                 )
-                kill(first)
+                kill(first, name)
             killed_at = time.monotonic()
             accepted = smtp.accepted()
             sent = sent_to(workshop)
@@ -433,7 +441,10 @@ def kill_mid_send(
             # once they have been out VISIBILITY seconds (a wall-clock fact, not a race).
             time.sleep(max(0.0, killed_at + VISIBILITY + 0.5 - time.monotonic()))
             env = worker_environment(
-                broker_url, smtp.port, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY)
+                broker_url,
+                smtp.port,
+                name=f"{queue}-second",
+                CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY),
             )
             second_log = logs / "second.log"
             with running_worker(env, queue, second_log, concurrency=concurrency):
@@ -458,12 +469,26 @@ def smtp_outage(*, workshop, opened_by, addresses, broker_url, queue, logs, drop
     """Open the workshop while nothing listens on the SMTP port; once every invitation
     has been refused, start a server that hangs up on the first ``drops`` messages, then
     recovers; count what arrives."""
-    smtp = SMTPServer(drop_first=drops)
+    port = free_port()
     log = Path(logs) / "worker.log"
+    with running_worker(worker_environment(broker_url, port), queue, log):
+        return smtp_outage_on(
+            port,
+            log,
+            workshop=workshop,
+            opened_by=opened_by,
+            addresses=addresses,
+            drops=drops,
+            batch_size=batch_size,
+        )
+
+
+def smtp_outage_on(port, log, *, workshop, opened_by, addresses, drops=3, batch_size=10):
+    """``smtp_outage`` with a worker already running, which sends to ``port``."""
+    smtp = SMTPServer(port=port, drop_first=drops)
     outbox = invitations(workshop)
-    env = worker_environment(broker_url, smtp.port)
     try:
-        with override_settings(MESSAGE_BATCH_SIZE=batch_size), running_worker(env, queue, log):
+        with override_settings(MESSAGE_BATCH_SIZE=batch_size):
             services.open_for_booking(workshop=workshop, opened_by=opened_by)
             # Nothing listens on the port: each batch's connection is refused, and every
             # message of it records the failed attempt.
