@@ -8,7 +8,7 @@ from django.urls import path
 from django.utils.formats import localize
 from django.utils.timezone import localtime
 
-from collaborative import mail
+from collaborative import admin_privacy, mail
 from collaborative.models import ContactMessage, OutgoingEmail, User
 from collaborative.services import contact_message_key
 from trusts.services import confirm_seniority, seniority_awaiting_confirmation
@@ -153,6 +153,13 @@ class UserAdmin(DjangoUserAdmin):
             {"classes": ["wide"], "fields": ["email", "usable_password", "password1", "password2"]},
         )
     ]
+
+    # Closing an account, as people do on their profile: collaborative.privacy.erase_person.
+    actions += ["erase_personal_data"]
+
+    @admin.action(description=admin_privacy.DESCRIPTION, permissions=["change"])
+    def erase_personal_data(self, request, queryset):
+        return admin_privacy.erase_people(self, request, queryset)
 
 
 @admin.register(ContactMessage)

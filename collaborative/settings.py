@@ -299,6 +299,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "collaborative.tasks.retry_unsent_messages",
         "schedule": 300.0,
     },
+    # Retention (collaborative.privacy): unconfirmed sign-ups go after 30 days, and people
+    # inactive for PERSONAL_DATA_RETENTION_DAYS are anonymised, in the quiet of the night.
+    "apply-retention": {
+        "task": "collaborative.tasks.apply_retention",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }
 
 # Messages (collaborative.mail). Reminders go this many days before a workshop.
@@ -309,6 +315,9 @@ MESSAGE_BATCH_SIZE = int(env("MESSAGE_BATCH_SIZE", "100"))
 MESSAGE_RETRY_AFTER_MINUTES = int(env("MESSAGE_RETRY_AFTER_MINUTES", "5"))
 # ...until it has failed this many times; then it waits in the admin for a person.
 MESSAGE_MAX_ATTEMPTS = int(env("MESSAGE_MAX_ATTEMPTS", "20"))
+
+# People with no sign-in and no booking for this many days are anonymised (collaborative.privacy).
+PERSONAL_DATA_RETENTION_DAYS = int(env("PERSONAL_DATA_RETENTION_DAYS", "1095"))
 
 # Content Security Policy: nothing from other origins.
 SECURE_CSP = {

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from collaborative import public_pages, views
+from collaborative import privacy_views, public_pages, views
 from workshops import feeds
 
 admin.site.site_header = "NMHWDC programme operations"
@@ -21,6 +21,9 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/affiliation/", views.request_affiliation, name="profile_affiliation"),
     path("profile/calendar/", views.calendar_feed, name="profile_calendar"),
+    path("profile/data/", privacy_views.download_my_data, name="profile_data"),
+    path("profile/close/", privacy_views.close_account, name="profile_close"),
+    path("account-closed/", privacy_views.account_closed, name="account_closed"),
     path("calendar/<str:token>.ics", feeds.personal_calendar, name="calendar_feed"),
     path("trusts/", include("trusts.urls")),
     path("workshops/", include("workshops.urls")),

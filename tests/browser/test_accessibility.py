@@ -119,6 +119,7 @@ PUBLIC_PAGES = {
     "accessibility-statement": lambda page: go(page, reverse("accessibility")),
     "privacy-notice": lambda page: go(page, reverse("privacy")),
     "cookies": lambda page: go(page, reverse("cookies")),
+    "account-closed": lambda page: go(page, reverse("account_closed")),
     "contact": lambda page: go(page, reverse("contact")),
     "contact-with-errors": contact_with_errors,
     "sign-in": lambda page: go(page, reverse("account_login")),
@@ -187,6 +188,12 @@ def trust_people_page(page, person):
     go(page, reverse("trusts:people"))
 
 
+def close_account_page(page, person):
+    """Closing the account, with a place still to come that it would cancel."""
+    book_for_yourself(person)
+    go(page, reverse("profile_close"))
+
+
 def profile_with_errors(page, person):
     profile_page(page, person)
     page.get_by_label("Full name").clear()
@@ -204,6 +211,7 @@ SIGNED_IN_PAGES = {
     "my-trust-bookings": my_trust_bookings,
     "profile": profile_page,
     "profile-with-errors": profile_with_errors,
+    "close-account": close_account_page,
     "trust-people-to-confirm": trust_people_page,
 }
 
