@@ -5,6 +5,8 @@ import logging
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from collaborative import privacy, services
@@ -209,3 +211,22 @@ def test_the_profile_offers_the_download_and_closing_the_account(client, directo
     assert f'action="{reverse("profile_data")}"' in page
     assert "Download your data" in page
     assert f'href="{reverse("profile_close")}"' in page
+
+
+def test_the_export_costs_the_same_queries_for_ten_bookings_as_for_one(
+    director_a, colleague, django_assert_max_num_queries
+):
+    def book_on_new_workshop():
+        booking_services.book_place(
+            workshop=WorkshopFactory(), person=director_a, booked_by=colleague
+        )
+
+    book_on_new_workshop()
+    with CaptureQueriesContext(connection) as one:
+        privacy.export_personal_data(director_a)
+    for _ in range(9):
+        book_on_new_workshop()
+
+    with django_assert_max_num_queries(len(one)):
+        data = privacy.export_personal_data(director_a)
+    assert len(data["bookings"]) == 10

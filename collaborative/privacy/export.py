@@ -203,7 +203,9 @@ def export_personal_data(person, *, now=None):
         "steering_group": {
             "topics_proposed": [
                 _fields(proposal, person, leave_out=("proposed_by",))
-                for proposal in TopicProposal.objects.filter(proposed_by=person)
+                for proposal in TopicProposal.objects.filter(proposed_by=person).select_related(
+                    "theme", "workshop"
+                )
             ],
             "topics_supported": [
                 {"topic": support.proposal.title, "supported_at": support.supported_at}
