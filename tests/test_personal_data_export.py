@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from collaborative import privacy, services
 from collaborative.models import ContactMessage, FunctionalArea
-from tests.factories import UserFactory, WorkshopFactory
+from tests.factories import InvitationFactory, UserFactory, WorkshopFactory
 from trusts.models import AffiliationRequest
 from workshops import services as booking_services
 
@@ -230,3 +230,16 @@ def test_the_export_costs_the_same_queries_for_ten_bookings_as_for_one(
     with django_assert_max_num_queries(len(one)):
         data = privacy.export_personal_data(director_a)
     assert len(data["bookings"]) == 10
+
+
+def test_a_table_the_export_does_not_name_is_included_by_its_relation(director_a, monkeypatch):
+    """A table added later that points to a person is in the file, without its secrets."""
+    from collaborative.privacy import export
+
+    monkeypatch.setattr(export, "EXPORTED", export.EXPORTED - {"workshops.Invitation.person"})
+    InvitationFactory(person=director_a, workshop__title="Invited to this")
+
+    [invitation] = privacy.export_personal_data(director_a)["other_records"]["invitations"]
+
+    assert invitation["workshop"].startswith("Invited to this")
+    assert "token" not in invitation

@@ -13,6 +13,33 @@ from workshops.models import Booking, Outcome, TopicProposal, TopicSupport, Work
 
 EXPORT_FORMAT = "nmhwdc-personal-data/1"
 
+# Every relation from a table to a person is either given its own part of the export...
+EXPORTED = {
+    "account.EmailAddress.user",
+    "collaborative.ContactMessage.sent_by",
+    "collaborative.OutgoingEmail.recipient",
+    "mfa.Authenticator.user",
+    "trusts.AffiliationRequest.person",
+    "usersessions.UserSession.user",
+    "workshops.Booking.person",
+    "workshops.Invitation.person",
+    "workshops.Outcome.recorded_by",
+    "workshops.TopicProposal.proposed_by",
+    "workshops.TopicSupport.person",
+    "workshops.WorkshopChange.changed_by",
+}
+# ...or names the person acting on someone else's record, which is that person's data.
+OTHER_PEOPLES = {
+    "admin.LogEntry.user": "the admin's log of the changes a staff member made",
+    "collaborative.User.seniority_confirmed_by": "the seniority of colleagues one confirmed",
+    "trusts.AffiliationRequest.decided_by": "requests the operations manager decided",
+    "workshops.Booking.booked_by": "places booked for colleagues",
+    "workshops.BookingEvent.actor": "changes made to colleagues' bookings",
+    "workshops.Invitation.created_by": "invitations the operations manager sent",
+}
+# Anything else (a table added later) goes under "other_records", without its secrets.
+SECRET_FIELD_WORDS = ("token", "secret", "password", "key")
+
 
 def _name_of(other, person):
     """How someone who acted on the person's records is named to them: by name, as the
@@ -124,6 +151,31 @@ def _authenticators(person):
     ]
 
 
+def _relations_to_people():
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is User:
+                yield model, field, f"{model._meta.label}.{field.name}"
+
+
+def _other_records(person):
+    """Rows of tables the export does not know by name that point to the person."""
+    records = {}
+    for model, field, label in _relations_to_people():
+        if label in EXPORTED or label in OTHER_PEOPLES:
+            continue
+        secrets = [
+            f.name
+            for f in model._meta.concrete_fields
+            if any(word in f.name for word in SECRET_FIELD_WORDS)
+        ]
+        rows = model._default_manager.filter(**{field.name: person})
+        records.setdefault(str(model._meta.verbose_name_plural), []).extend(
+            _fields(row, person, leave_out=secrets) for row in rows
+        )
+    return records
+
+
 def export_personal_data(person, *, now=None):
     """What the portal holds about ``person``, as plain data for a JSON file.
 
@@ -225,4 +277,5 @@ def export_personal_data(person, *, now=None):
         "calendar_feed": {"turned_on": bool(person.calendar_token)},
         "sessions": _sessions(person),
         "two_factor_authentication": _authenticators(person),
+        "other_records": _other_records(person),
     }
