@@ -1,15 +1,20 @@
 from functools import partial
 
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+from allauth.usersessions.models import UserSession
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import transaction
+from django.db.models import Q
 from django.urls import path
 from django.utils.formats import localize
 from django.utils.timezone import localtime
 
 from collaborative import admin_privacy, mail
 from collaborative.models import ContactMessage, OutgoingEmail, User
+from collaborative.security.events import log_event
 from collaborative.services import contact_message_key
 from trusts.services import confirm_seniority, seniority_awaiting_confirmation
 from workshops import audit
@@ -100,7 +105,52 @@ class UserAdmin(DjangoUserAdmin):
 
     # Confirmed only through the rule (trusts.services.confirm_seniority), never typed in.
     readonly_fields = ["confirmed_seniority", "seniority_confirmed_by", "seniority_confirmed_at"]
-    actions = ["confirm_stated_seniority"]
+    actions = ["confirm_stated_seniority", "end_sessions"]
+
+    # No way up from the operations role: only a superuser changes an account with
+    # admin rights (staff or superuser, one's own included), in forms, the password
+    # page or actions. Others see such accounts read-only; their own password and
+    # e-mail address they change on the account pages, which ask for the password.
+    PROTECTED = Q(is_staff=True) | Q(is_superuser=True)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and (obj.is_staff or obj.is_superuser):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        """Actions, on the list or the change form, leave accounts with admin rights alone
+        unless a superuser runs them."""
+        if not request.user.is_superuser:
+            selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+            protected = queryset.filter(self.PROTECTED)
+            if request.POST.get("select_across") != "1":
+                protected = protected.filter(pk__in=selected)
+            if skipped := list(protected.values_list("pk", flat=True)):
+                log_event("permission_denied", request=request, action="user action", ids=skipped)
+                self.message_user(
+                    request,
+                    f"{len(skipped)} account(s) with admin rights were left unchanged: only a "
+                    "superuser changes them.",
+                    messages.WARNING,
+                )
+            queryset = queryset.exclude(self.PROTECTED)
+        return super().response_action(request, queryset, *args, **kwargs)
+
+    @admin.action(
+        description="End all their sessions (sign them out everywhere)", permissions=["change"]
+    )
+    def end_sessions(self, request, queryset):
+        sessions = list(UserSession.objects.filter(user__in=queryset))
+        get_usersessions_adapter().end_sessions(sessions)
+        for person in queryset:
+            log_event("sessions_ended", request=request, person_id=person.pk)
+        self.message_user(
+            request,
+            f"{len(sessions)} session(s) ended for {queryset.count()} person(s). They sign in "
+            "again on their next visit.",
+            messages.SUCCESS,
+        )
 
     @admin.display(description="awaits confirmation", boolean=True)
     def seniority_awaits_confirmation(self, person):

@@ -32,6 +32,7 @@ def portal(request):
     ]
     return {
         "programme_operations_email": settings.PROGRAMME_OPERATIONS_EMAIL,
+        "session_idle_minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,
         "navigation": navigation,
         # Only people whose flag is set cost a query: the rest cannot be on the steering group.
         "on_steering_group": hasattr(request, "user") and is_steering_member(request.user),

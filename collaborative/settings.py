@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
 ]
 
@@ -118,9 +120,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "collaborative.security.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "collaborative.security.middleware.MFARequiredMiddleware",
+    "collaborative.security.middleware.PrivateResponsesMiddleware",
     "workshops.audit.DoorMiddleware",
 ]
 
@@ -186,6 +191,35 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "collaborative.account_forms.ResetPasswordKeyForm",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+# Wrong passwords: 10 a minute from one client, and 5 in 5 minutes for one account
+# from one client. AccountAdapter counts the second per account *and client*, so that
+# nobody can lock a person out from elsewhere (see README, "Security").
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Adding, removing or choosing an e-mail address, and changing the password, ask for
+# the password (or a two-step code) again unless it was given in the last 5 minutes.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+
+# Two-step verification (allauth.mfa): an authenticator app, with recovery codes.
+# Staff and steering group members must enrol (collaborative.security.mfa).
+MFA_ADAPTER = "collaborative.security.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "NMHWDC portal"
+# A code from the 30 seconds before or after counts too, for phones whose clock drifts.
+MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    "authenticate": "collaborative.security.forms.AuthenticateForm",
+    "reauthenticate": "collaborative.security.forms.ReauthenticateForm",
+    "activate_totp": "collaborative.security.forms.ActivateTOTPForm",
+}
+# Keys that encrypt the authenticator secrets in the database; the first encrypts,
+# all decrypt. None: a key derived from DJANGO_SECRET_KEY.
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEYS")
+
+# Sessions: people see and end theirs at /accounts/sessions/ (allauth.usersessions).
+# Any session unused this long is ended, "keep me signed in" or not; 0 turns it off.
+SESSION_IDLE_TIMEOUT_MINUTES = int(env("SESSION_IDLE_TIMEOUT_MINUTES", "30"))
+# Flash messages can name colleagues: keep them in the session, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["nhsuk"]
 CRISPY_TEMPLATE_PACK = "nhsuk"
@@ -354,6 +388,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Security events, one JSON line each (collaborative.security.events).
+    "loggers": {"nmhwdc.security": {"level": "INFO"}},
 }
 
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from collaborative import privacy_views, public_pages, views
+from collaborative.security import views as security_views
 from workshops import feeds
 
 admin.site.site_header = "NMHWDC programme operations"
 admin.site.site_title = "NMHWDC admin"
 admin.site.index_title = "Programme operations"
+# The admin signs in through allauth, with its rate limits and two-step verification.
+admin.site.login = security_views.admin_sign_in
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,6 +32,7 @@ urlpatterns = [
     path("workshops/", include("workshops.urls")),
     path("resources/", include("resources.urls")),
     path("news/", include("workshops.news_urls")),
+    path("accounts/2fa/required/", security_views.mfa_required, name="security_mfa_required"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,8 @@ those services, and fail under CI (``CI`` set), where they must run.
 import os
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
 from django.db import connection
 
 from collaborative.celery import app as celery_app
@@ -114,6 +116,22 @@ def steering_member(founding_trust):
         trust=founding_trust,
         is_steering_member=True,
     )
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache: rate limits and used security codes count there."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the authenticator app the admin asks of staff."""
+    admin_user.totp_secret = generate_totp_secret()
+    TOTP.activate(admin_user, admin_user.totp_secret)
+    return admin_user
 
 
 @pytest.fixture

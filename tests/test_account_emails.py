@@ -232,7 +232,9 @@ def test_signing_in_with_a_profile_still_incomplete_opens_the_profile(client):
 
 
 def test_the_operations_team_is_not_asked_for_a_seniority_or_functional_area(client):
-    UserFactory(email=EMAIL, password=PASSWORD, is_staff=True, seniority="", functional_area="")
+    UserFactory(
+        email=EMAIL, password=PASSWORD, is_staff=True, seniority="", functional_area="", mfa=False
+    )
 
     response = client.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
 

@@ -9,6 +9,8 @@ import datetime
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
@@ -59,7 +61,8 @@ WITHHELD_FROM_THE_ROLE = {
     ("demo.demorecord", "add"),
     ("demo.demorecord", "delete"),
 }
-OUTSIDE_THE_ROLE = {"auth", "account"}
+# Two-step verification and sessions are each person's own (a superuser may reset them).
+OUTSIDE_THE_ROLE = {"auth", "account", "mfa", "usersessions"}
 # Pages no one opens, superusers included: the outbox and the history are written by
 # the portal's rules only, bookings are made and ended through them ("Book a place on
 # someone's behalf", the cancel action), and an outcome is corrected, not deleted.
@@ -91,6 +94,10 @@ def one_of_everything(trust_a, director_a, steering_member, operations_manager):
     return {
         "auth.group": Group.objects.get(name=PROGRAMME_OPERATIONS_GROUP),
         "account.emailaddress": EmailAddress.objects.get(user=director_a),
+        "mfa.authenticator": Authenticator.objects.get(user=steering_member),
+        "usersessions.usersession": UserSession.objects.create(
+            user=director_a, session_key="a-session-key", ip="192.0.2.1"
+        ),
         "collaborative.user": director_a,
         "collaborative.contactmessage": ContactMessage.objects.create(
             name="Ann Lee", email="ann@example.org", subject="Joining", message="How?"

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from collaborative.demo_data import DEMO_ACCOUNTS
 from tests.browser.test_accessibility import axe_violations, describe
+from tests.browser.test_security_journey import set_up_two_step_verification
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.browser
@@ -33,6 +34,8 @@ def test_the_steering_member_agrees_an_agenda_that_a_visitor_then_reads(
     page.get_by_role("navigation", name="Account").get_by_role(
         "link", name="Steering group"
     ).click()
+    # The demo steering member has not set up two-step verification yet: first visit.
+    set_up_two_step_verification(page, steering_member)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Programme planner")
     page.goto(reverse("workshops:steering:planner_year", args=[workshop.date.year]))
     page.get_by_role("link", name=workshop.title).click()
