@@ -81,6 +81,8 @@ def test_the_steering_pages_and_the_news_pass_axe(page, demo_data, sign_in, stee
     workshop = first_draft()
     held = Workshop.objects.get(slug="2020-05-14-covid-19-workforce-issues")
     sign_in(page, steering_member)
+    page.goto(reverse("workshops:steering:planner"))
+    set_up_two_step_verification(page, steering_member)
     agenda = reverse("workshops:steering:agenda", args=[workshop.slug])
     pages = [
         reverse("workshops:steering:planner"),
