@@ -200,6 +200,20 @@ def profile_with_errors(page, person):
     submit_and_see_errors(page, "Save your details")
 
 
+def sessions_page(page, person):
+    go(page, reverse("usersessions_list"))
+
+
+def two_step_verification_page(page, person):
+    go(page, reverse("mfa_index"))
+
+
+def confirm_it_is_you_page(page, person):
+    """Setting up two-step verification first asks for the password again."""
+    go(page, reverse("mfa_activate_totp"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+
+
 SIGNED_IN_PAGES = {
     "open-workshop-with-booking-panel": open_workshop_page,
     "book": book_page,
@@ -213,6 +227,9 @@ SIGNED_IN_PAGES = {
     "profile-with-errors": profile_with_errors,
     "close-account": close_account_page,
     "trust-people-to-confirm": trust_people_page,
+    "where-you-are-signed-in": sessions_page,
+    "two-step-verification": two_step_verification_page,
+    "confirm-it-is-you": confirm_it_is_you_page,
 }
 
 
