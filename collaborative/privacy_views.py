@@ -5,6 +5,7 @@ may be kept by a browser or a proxy (``never_cache``: ``Cache-Control: no-store`
 """
 
 import json
+import logging
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib.auth import logout
@@ -17,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from collaborative import privacy
-from collaborative.privacy.erasure import log_event
+from collaborative.security.events import log_event
 from workshops.models import Booking
 
 DOOR_CLOSE = "page profile_close"
@@ -36,7 +37,7 @@ def download_my_data(request):
     )
     filename = f"nmhwdc-my-data-{timezone.localdate():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    log_event("personal_data_exported", user_id=request.user.pk)
+    log_event("personal_data_exported", request=request, level=logging.INFO)
     return response
 
 

@@ -363,7 +363,7 @@ def test_an_erasure_is_logged_by_account_number_only(person, ops, caplog):
         privacy.erase_person(person=person, erased_by=ops, door="test")
 
     [line] = [r.getMessage() for r in caplog.records if "personal_data_erased" in r.getMessage()]
-    assert json.loads(line)["user_id"] == person.pk
+    assert json.loads(line)["person_id"] == person.pk
     assert json.loads(line)["actor_id"] == ops.pk
     assert NAME not in line and EMAIL not in line
 

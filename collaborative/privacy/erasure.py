@@ -29,6 +29,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from collaborative.models import ContactMessage, OutgoingEmail, User
+from collaborative.security.events import log_event
 from trusts.models import AffiliationRequest, MembershipRequest
 from workshops import audit, errors
 from workshops.models import (
@@ -39,15 +40,6 @@ from workshops.models import (
     TopicSupport,
     Workshop,
 )
-
-security_log = logging.getLogger("nmhwdc.security")
-
-
-def log_event(event, **fields):
-    """One structured line on the security log: the event and ids, never a name or an
-    address (the shape of ``collaborative.security``'s lines)."""
-    security_log.info(json.dumps({"event": event, **fields}, sort_keys=True, default=str))
-
 
 ERASED_DOMAIN = "erased.invalid"
 # What a removed name becomes in the messages and records that named the person.
@@ -362,7 +354,8 @@ def erase_person(*, person, erased_by, door=None, now=None):
     erasure = Erasure(person_id=person.pk, cancelled=cancelled, kept_bookings=bookings.count())
     log_event(
         "personal_data_erased",
-        user_id=person.pk,
+        level=logging.INFO,
+        person_id=person.pk,
         actor_id=erased_by.pk if erased_by else None,
         door=door or audit.current_door(),
         cancelled_bookings=len(cancelled),

@@ -4,6 +4,7 @@ anonymised through ``erase_person``. Run daily by Celery beat and ``manage.py
 apply_retention``."""
 
 import datetime
+import logging
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -13,7 +14,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from collaborative.models import User
-from collaborative.privacy.erasure import end_sessions, erase_person, log_event, not_erased
+from collaborative.privacy.erasure import end_sessions, erase_person, not_erased
+from collaborative.security.events import log_event
 from workshops.models import Booking, Invitation
 
 # An account nobody confirmed, never used and with no booking goes after this many days.
@@ -72,7 +74,7 @@ def apply_retention(*, now=None, door="task apply_retention"):
             end_sessions(person)
             person.delete()
         removed += 1
-        log_event("unconfirmed_account_removed", user_id=person_id)
+        log_event("unconfirmed_account_removed", level=logging.INFO, person_id=person_id)
     anonymised = 0
     for person in list(inactive_people(now).only("pk")):
         erase_person(person=person, erased_by=None, door=door, now=now)
