@@ -1,9 +1,12 @@
 """The public information pages: about the Collaborative, how a Trust joins, and the
 accessibility statement, privacy notice and cookies page that NHS services publish."""
 
+from django.conf import settings
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
+from collaborative.privacy.retention import UNCONFIRMED_ACCOUNT_DAYS
 from trusts.forms import MembershipRequestForm
 from workshops.models import Theme
 
@@ -35,7 +38,22 @@ def accessibility(request):
 
 
 def privacy(request):
-    return render(request, "pages/privacy.html")
+    return render(
+        request,
+        "pages/privacy.html",
+        {
+            "unconfirmed_days": UNCONFIRMED_ACCOUNT_DAYS,
+            "retention_period": _period(settings.PERSONAL_DATA_RETENTION_DAYS),
+        },
+    )
+
+
+def _period(days):
+    """``PERSONAL_DATA_RETENTION_DAYS`` as people say it: "3 years", or "500 days"."""
+    if days % 365 == 0:
+        years = days // 365
+        return f"{years} year{pluralize(years)}"
+    return f"{days} day{pluralize(days)}"
 
 
 def cookies(request):
