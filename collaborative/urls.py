@@ -10,6 +10,7 @@ admin.site.site_title = "NMHWDC admin"
 admin.site.index_title = "Programme operations"
 # The admin signs in through allauth, with its rate limits and two-step verification.
 admin.site.login = security_views.admin_sign_in
+admin.site.password_change = security_views.admin_password_change
 
 urlpatterns = [
     path("", views.home, name="home"),

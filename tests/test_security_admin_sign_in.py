@@ -69,6 +69,14 @@ def test_signed_in_staff_go_on_to_the_admin(client, operations_manager):
     assert client.get("/admin/login/?next=/admin/workshops/").url == "/admin/workshops/"
 
 
+def test_the_admins_change_password_is_the_portals_page(client, operations_manager):
+    client.force_login(operations_manager)
+
+    response = client.get(reverse("admin:password_change"))
+
+    assert response.url == reverse("account_change_password")
+
+
 def test_the_admin_sign_in_asks_for_the_security_code_and_returns_to_the_admin(
     client, operations_manager
 ):

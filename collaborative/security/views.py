@@ -34,6 +34,12 @@ def admin_sign_in(request, extra_context=None):
     return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
+def admin_password_change(request, extra_context=None):
+    """The admin's "Change password" is the portal's page, with allauth's limits and
+    re-authentication, instead of Django's form without them."""
+    return redirect("account_change_password")
+
+
 @login_required
 def mfa_required(request):
     """The page staff and steering group members see until they have enrolled."""
