@@ -195,7 +195,7 @@ def own_queue(broker_url, prefix="test-messages"):
 def forget_queue(url, name):
     """Remove the queue and any message of it a killed worker left unacknowledged."""
     client = redis.Redis.from_url(url)
-    client.delete(name, f"_kombu.binding.{name}")
+    client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
     for tag, payload in client.hscan_iter("unacked"):
         if f'"{name}"]'.encode() in payload:
             client.hdel("unacked", tag)
