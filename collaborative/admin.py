@@ -13,6 +13,7 @@ from django.utils.formats import localize
 from django.utils.timezone import localtime
 
 from collaborative import admin_privacy, mail
+from collaborative.admin_changelist import SafeDateHierarchy
 from collaborative.models import ContactMessage, OutgoingEmail, User
 from collaborative.security.events import log_event
 from collaborative.services import contact_message_key
@@ -213,7 +214,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ContactMessage)
-class ContactMessageAdmin(admin.ModelAdmin):
+class ContactMessageAdmin(SafeDateHierarchy, admin.ModelAdmin):
     list_display = ["subject", "name", "email", "organisation", "received_at", "is_answered"]
     list_filter = ["is_answered", "received_at"]
     search_fields = ["subject", "name", "email", "organisation", "message"]
@@ -239,7 +240,7 @@ class ContactMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(SafeDateHierarchy, admin.ModelAdmin):
     """The outbox: every e-mail the portal has sent or still owes, to check and send again."""
 
     list_display = ["kind", "recipient", "workshop", "state", "attempts", "created_at", "sent_at"]

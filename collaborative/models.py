@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from collaborative.validators import OneLineFields
+
 
 class FunctionalArea(models.TextChoices):
     """The three areas a member Trust may field a representative from."""
@@ -61,8 +63,10 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
         return self._create_user(email, password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(OneLineFields, AbstractBaseUser, PermissionsMixin):
     """A person using the portal. The e-mail address is the login."""
+
+    one_line_fields = ("full_name", "job_title")
 
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
@@ -190,11 +194,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.seniority in DIRECTOR_LEVEL and self.seniority != self.confirmed_seniority
 
 
-class ContactMessage(models.Model):
+class ContactMessage(OneLineFields, models.Model):
     """A message to the programme operations manager from the contact page.
 
     Kept in the database so that nothing is lost if e-mail delivery fails.
     """
+
+    one_line_fields = ("name", "organisation", "subject")
 
     name = models.CharField(max_length=150)
     email = models.EmailField("e-mail address")

@@ -7,6 +7,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from collaborative.privacy.retention import UNCONFIRMED_ACCOUNT_DAYS
+from collaborative.ratelimit import rate_limited
 from trusts.forms import MembershipRequestForm
 from workshops.models import Theme
 
@@ -20,6 +21,7 @@ def about(request):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("join")
 def join(request):
     """How a Trust joins, with a request the operations manager answers in the admin."""
     form = MembershipRequestForm(request.POST if request.method == "POST" else None)

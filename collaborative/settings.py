@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "collaborative.security.middleware.MFARequiredMiddleware",
     "collaborative.security.middleware.PrivateResponsesMiddleware",
     "workshops.audit.DoorMiddleware",
+    # Last, so that its 400 passes back through all of the above.
+    "collaborative.middleware.RefuseUnusableInputMiddleware",
 ]
 
 if PRODUCTION:
@@ -191,6 +193,8 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "collaborative.account_forms.ResetPasswordKeyForm",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+# The forms anyone can send (collaborative.ratelimit): (sends, per seconds) per client.
+RATE_LIMITS = {"contact": (5, 600), "join": (5, 3600)}
 # Wrong passwords: 10 a minute from one client, and 5 in 5 minutes for one account
 # from one client. AccountAdapter counts the second per account *and client*, so that
 # nobody can lock a person out from elsewhere (see README, "Security").

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from collaborative import services
 from collaborative.forms import AffiliationRequestForm, CalendarFeedForm, ContactForm, ProfileForm
 from collaborative.models import FunctionalArea, User
+from collaborative.ratelimit import rate_limited
 from trusts import services as trust_services
 from trusts.models import Trust
 from workshops.models import Theme, Workshop
@@ -35,6 +36,7 @@ def home(request):
     )
 
 
+@rate_limited("contact")
 def contact(request):
     form = ContactForm(request.POST or None, initial=ContactForm.initial_for(request.user))
     if request.method == "POST" and form.is_valid():

@@ -3,13 +3,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from collaborative.admin_changelist import SafeDateHierarchy
 from resources.forms import ResourceForm
 from resources.models import Resource
 from resources.tasks import extract_resource_text
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(SafeDateHierarchy, admin.ModelAdmin):
     form = ResourceForm
     list_display = [
         "title",

@@ -5,6 +5,8 @@ from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
 
+from collaborative.validators import OneLineFields
+
 # Title weighs most, then the summary and who wrote it, then the file's own text.
 SEARCH_CONFIG = "english"
 SEARCH_DOCUMENT = (
@@ -37,8 +39,10 @@ def stored_file_name(resource, filename):
     return f"resources/{timezone.localdate():%Y}/{uuid.uuid4().hex}{extension}"
 
 
-class Resource(models.Model):
+class Resource(OneLineFields, models.Model):
     """A report, presentation or guidance document the Collaborative shares."""
+
+    one_line_fields = ("title", "author_organisation")
 
     class Kind(models.TextChoices):
         WORKSHOP_REPORT = "workshop_report", "Collaborative workshop report"

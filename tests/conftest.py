@@ -62,6 +62,15 @@ def _fast_and_eager(settings):
     celery_app.conf.task_always_eager = eager
 
 
+@pytest.fixture(autouse=True)
+def _no_form_sent_yet():
+    """The rate limits on anonymous forms count in the cache, which outlives a test: each
+    test starts with none of the allowance used."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def on_postgres(db):
     if connection.vendor != "postgresql":

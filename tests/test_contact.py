@@ -188,8 +188,26 @@ def test_a_message_is_not_kept_if_its_e_mail_cannot_be_recorded(monkeypatch):
     assert ContactMessage.objects.count() == 0
 
 
-def test_a_line_break_in_the_subject_cannot_add_a_header(sent, mailoutbox):
-    sent({**VALID, "subject": "Joining\r\nBcc: someone@example.org"})
+def test_a_subject_on_two_lines_is_refused_with_the_reason(client):
+    response = client.post(
+        reverse("contact"), {**VALID, "subject": "Joining\r\nBcc: someone@example.org"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["subject"] == [
+        "Enter this on one line, without line breaks"
+    ]
+    assert not ContactMessage.objects.exists()
+
+
+def test_a_line_break_in_a_kept_subject_cannot_add_a_header(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """A message kept before subjects had to be one line still goes as one subject line."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.receive_contact_message(
+            ContactMessage(**{**VALID, "subject": "Joining\r\nBcc: someone@example.org"})
+        )
 
     email = only(mailoutbox)
     assert email.subject == "Contact form: Joining Bcc: someone@example.org"

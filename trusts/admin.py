@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from collaborative.admin_changelist import SafeDateHierarchy
 from collaborative.models import User
 from trusts import services
 from trusts.models import (
@@ -129,7 +130,7 @@ class TrustAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SafeDateHierarchy, admin.ModelAdmin):
     list_display = ["trust", "kind", "joined_on", "is_active"]
     list_filter = ["kind", "is_active", "trust__region"]
     list_select_related = ["trust"]
@@ -267,7 +268,7 @@ class TrustChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(MembershipRequest)
-class MembershipRequestAdmin(admin.ModelAdmin):
+class MembershipRequestAdmin(SafeDateHierarchy, admin.ModelAdmin):
     """Trusts asking to join, from the "How a Trust joins" page; new ones first."""
 
     list_display = ["trust_name", "ods_code", "contact_name", "email", "received_at", "status"]

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 
+from collaborative.validators import OneLineFields
+
 
 class Region(models.TextChoices):
     """NHS England's seven regions."""
@@ -38,8 +40,10 @@ class TrustQuerySet(models.QuerySet):
         return self.filter(email_domains__domain=domain).first()
 
 
-class Trust(models.Model):
+class Trust(OneLineFields, models.Model):
     """An NHS Trust in England that provides mental health services."""
+
+    one_line_fields = ("name",)
 
     name = models.CharField(max_length=200)
     ods_code = models.CharField(
@@ -233,8 +237,10 @@ class TrustChange(models.Model):
         return wording
 
 
-class MembershipRequest(models.Model):
+class MembershipRequest(OneLineFields, models.Model):
     """A Trust's request to join the Collaborative, for the operations manager to answer."""
+
+    one_line_fields = ("trust_name", "contact_name", "job_title")
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -263,8 +269,10 @@ class MembershipRequest(models.Model):
         return f"{self.trust_name} ({self.received_at:%-d %B %Y})"
 
 
-class StakeholderBody(models.Model):
+class StakeholderBody(OneLineFields, models.Model):
     """A national or regional organisation that takes part without being a member."""
+
+    one_line_fields = ("name",)
 
     class Scope(models.TextChoices):
         NATIONAL = "national", "National"

@@ -7,6 +7,7 @@ numbers, for the template to draw as SVG.
 
 import dataclasses
 import datetime
+import re
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import formats, timezone
@@ -30,7 +31,8 @@ def years():
 def chosen_year(requested, available, today=None):
     """The year asked for if it has workshops; else this year, or the latest that has some."""
     today = today or timezone.localdate()
-    if requested and requested.isdigit() and int(requested) in available:
+    # ASCII digits only: "²".isdigit() is true, and int("²") fails.
+    if requested and re.fullmatch(r"[0-9]{1,4}", requested) and int(requested) in available:
         return int(requested)
     if not available or today.year in available:
         return today.year

@@ -5,6 +5,7 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 
 from collaborative.models import FunctionalArea, Seniority
+from collaborative.validators import validate_one_line
 
 MYSELF = "myself"
 COLLEAGUE = "colleague"
@@ -20,6 +21,7 @@ class ColleagueForm(forms.Form):
     full_name = forms.CharField(
         label="Full name",
         max_length=150,
+        validators=[validate_one_line],
         error_messages={"required": "Enter your colleague's full name"},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -33,7 +35,9 @@ class ColleagueForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    job_title = forms.CharField(label="Job title", max_length=150, required=False)
+    job_title = forms.CharField(
+        label="Job title", max_length=150, required=False, validators=[validate_one_line]
+    )
     seniority = forms.ChoiceField(
         label="Their seniority",
         help_text="If you are a confirmed director of your Trust, your answer confirms a "

@@ -11,12 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collaborative.models import FunctionalArea
+from collaborative.validators import OneLineFields
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
-class Theme(models.Model):
+class Theme(OneLineFields, models.Model):
     """One of the Collaborative's priorities, e.g. staff wellbeing."""
+
+    one_line_fields = ("name",)
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -52,8 +55,10 @@ class WorkshopQuerySet(models.QuerySet):
         return self.filter(date__lt=today or timezone.localdate()).order_by("-date", "-start_time")
 
 
-class Workshop(models.Model):
+class Workshop(OneLineFields, models.Model):
     """A strategic workshop of the Collaborative, usually one of four a year."""
+
+    one_line_fields = ("title",)
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -330,8 +335,10 @@ class Workshop(models.Model):
         return (self.date.month - 1) // 3 + 1
 
 
-class AgendaItem(models.Model):
+class AgendaItem(OneLineFields, models.Model):
     """One session of a workshop's agenda."""
+
+    one_line_fields = ("title", "speakers", "presenting_organisation")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(default=0)

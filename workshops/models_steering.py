@@ -8,9 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from collaborative.validators import OneLineFields
 
-class TopicProposal(models.Model):
+
+class TopicProposal(OneLineFields, models.Model):
     """A topic a steering member puts forward for a workshop, with why it matters now."""
+
+    one_line_fields = ("title",)
 
     title = models.CharField(
         max_length=250, help_text="The question a workshop on this topic would explore."

@@ -193,12 +193,11 @@ class OutcomeForm(SteeringForm):
 
     def __init__(self, *args, workshop, **kwargs):
         super().__init__(*args, **kwargs)
-        # Follow-ups come after the workshop, within about a year and a half.
+        # Follow-ups come after the workshop, within about a year and a half (or by the
+        # calendar's end, for a workshop dated in its last year).
+        window = min(datetime.timedelta(days=550), datetime.date.max - workshop.date)
         self.fields["follow_up_events"].queryset = (
-            Workshop.objects.filter(
-                date__gt=workshop.date,
-                date__lte=workshop.date + datetime.timedelta(days=550),
-            )
+            Workshop.objects.filter(date__gt=workshop.date, date__lte=workshop.date + window)
             .exclude(status=Workshop.Status.CANCELLED)
             .order_by("date", "start_time")
         )

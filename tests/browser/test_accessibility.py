@@ -128,6 +128,7 @@ PUBLIC_PAGES = {
     "create-account-with-errors": create_account_with_errors,
     "password-reset": lambda page: go(page, reverse("account_reset_password")),
     "page-not-found": lambda page: go(page, "/no-such-page/", status=404),
+    "request-not-readable": lambda page: go(page, "/calendar/%00.ics", status=400),
 }
 
 
@@ -250,4 +251,14 @@ def test_signed_in_page_has_no_accessibility_violations(page, demo_data, sign_in
     sign_in(page, director)
     visit(page, User.objects.get(email=director.email))
 
+    assert_no_violations(page)
+
+
+def test_rate_limit_page_has_no_accessibility_violations(page, demo_data, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "contact": (0, 600)}
+    go(page, reverse("contact"))
+    page.get_by_role("button", name="Send message").click()
+    expect(
+        page.get_by_role("heading", name="You have sent this form too many times")
+    ).to_be_visible()
     assert_no_violations(page)

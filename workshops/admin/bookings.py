@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from collaborative.admin_changelist import SafeDateHierarchy
 from collaborative.models import FunctionalArea, User
 from workshops import audit, services
 from workshops.admin import dashboard, rules
@@ -148,7 +149,7 @@ class BookingEventInline(admin.TabularInline):
 
 
 @admin.register(BookingEvent)
-class BookingEventAdmin(admin.ModelAdmin):
+class BookingEventAdmin(SafeDateHierarchy, admin.ModelAdmin):
     """Every booking's audit trail in one list: who did what to which booking, and where."""
 
     list_display = ["at", "action", "booking", "actor", "door"]
@@ -174,7 +175,7 @@ class BookingEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(SafeDateHierarchy, admin.ModelAdmin):
     list_display = [
         "person",
         "workshop",

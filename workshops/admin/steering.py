@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils.html import format_html_join
 
+from collaborative.admin_changelist import SafeDateHierarchy
 from workshops import agenda, audit
 from workshops.admin import rules
 from workshops.models import (
@@ -119,7 +120,7 @@ class TopicSupportInline(admin.TabularInline):
 
 
 @admin.register(TopicProposal)
-class TopicProposalAdmin(admin.ModelAdmin):
+class TopicProposalAdmin(SafeDateHierarchy, admin.ModelAdmin):
     list_display = ["title", "theme", "proposed_by", "proposed_at", "support_count", "workshop"]
     list_filter = ["theme", "proposed_at"]
     list_select_related = ["theme", "proposed_by", "workshop"]
@@ -193,7 +194,7 @@ class OutcomeAdmin(rules.RuleFormAdmin):
 
 
 @admin.register(WorkshopChange)
-class WorkshopChangeAdmin(admin.ModelAdmin):
+class WorkshopChangeAdmin(SafeDateHierarchy, admin.ModelAdmin):
     """A workshop's history, to read: the rules that change a workshop write it."""
 
     list_display = ["changed_at", "workshop", "changed_by", "summary", "after_agreement"]

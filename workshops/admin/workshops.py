@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import path
 
+from collaborative.admin_changelist import SafeDateHierarchy
 from collaborative.models import FunctionalArea
 from workshops import agenda, history, services
 from workshops.admin import dashboard, messaging, rules
@@ -115,7 +116,7 @@ def _save_agenda(request, workshop, formset):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(rules.RuleFormAdmin):
+class WorkshopAdmin(SafeDateHierarchy, rules.RuleFormAdmin):
     list_display = [
         "title",
         "date",
