@@ -458,7 +458,59 @@ def _booker_copy_context(message):
     }
 
 
+def _feedback_context(message):
+    """The feedback link, made from the booking's request when the e-mail is sent."""
+    from workshops import feedback
+
+    request = message.booking.feedback_request
+    return {
+        "feedback_url": _url(request.get_absolute_url()),
+        "workshop_date": long_date(message.workshop.date),
+        "closes_on": long_date(feedback.closes_on(message.workshop)),
+        "min_answers": feedback.MIN_ANSWERS_SHOWN,
+    }
+
+
+def _sign_off_context(message):
+    """The draft agenda as it is when the e-mail goes, and the rule that agrees it."""
+    from workshops.models import SignOffRule
+
+    workshop = message.workshop
+    return {
+        "agenda": [
+            {
+                "time": clock(item.start_time) if item.start_time else "",
+                "title": item.title,
+                "by": item.presenting_organisation or item.speakers,
+            }
+            for item in workshop.agenda_items.all()
+        ],
+        "rule": SignOffRule.current().describe(),
+        "steering_url": _url(reverse("workshops:steering:workshop", args=[workshop.slug])),
+    }
+
+
+def _confirm_address_context(message):
+    """A confirmation link for the account's address, signed when the e-mail is sent."""
+    person = message.recipient
+    address = EmailAddress.objects.filter(user=person, email__iexact=person.email).first()
+    confirm_url = ""
+    if address is not None and not address.verified:
+        key = EmailConfirmationHMAC(address).key
+        confirm_url = _url(reverse("account_confirm_email", args=[key]))
+    return {
+        "address": person.email,
+        "confirm_url": confirm_url,
+        "confirm_days": allauth_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
+        "sign_in_url": _url(reverse("account_login")),
+        "workshop_date": long_date(message.workshop.date),
+    }
+
+
 EXTRA_CONTEXT = {
+    Kind.FEEDBACK_REQUEST: _feedback_context,
+    Kind.SIGN_OFF_REQUESTED: _sign_off_context,
+    Kind.CONFIRM_ADDRESS_REMINDER: _confirm_address_context,
     Kind.BOOKER_COPY: _booker_copy_context,
     Kind.INVITATION: _invitation_context,
     Kind.PLACE_OFFERED: _offer_context,

@@ -278,6 +278,9 @@ class OutgoingEmail(models.Model):
         CONTACT_MESSAGE = "contact_message", "Contact form message to the operations manager"
         AFFILIATION_APPROVED = "affiliation_approved", "Request to be linked approved"
         AFFILIATION_NOT_APPROVED = "affiliation_not_approved", "Request to be linked not approved"
+        FEEDBACK_REQUEST = "feedback_request", "Feedback asked of an attendee"
+        SIGN_OFF_REQUESTED = "sign_off_requested", "Draft agenda ready for sign-off"
+        CONFIRM_ADDRESS_REMINDER = "confirm_address", "Reminder to confirm an e-mail address"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"

@@ -38,6 +38,24 @@ WITHHELD_PERMISSIONS = {
     "workshops.add_bookingevent",
     "workshops.change_bookingevent",
     "workshops.delete_bookingevent",
+    # Feedback comes only from the attendees' form, and is never edited: the answers
+    # carry no name, and the requests only say whether each link was used.
+    "workshops.add_feedbackanswer",
+    "workshops.change_feedbackanswer",
+    "workshops.delete_feedbackanswer",
+    "workshops.add_feedbackrequest",
+    "workshops.change_feedbackrequest",
+    "workshops.delete_feedbackrequest",
+    # The steering group's sign-offs, comments and requests are theirs, written by the
+    # agenda rules; the operations manager changes the rule, which is one row.
+    "workshops.add_agendacomment",
+    "workshops.change_agendacomment",
+    "workshops.delete_agendacomment",
+    "workshops.add_signoffrequest",
+    "workshops.change_signoffrequest",
+    "workshops.delete_signoffrequest",
+    "workshops.add_signoffrule",
+    "workshops.delete_signoffrule",
     # The register of demonstration data is written by load_demo and emptied by
     # remove_demo; the operations manager only looks at it.
     "demo.add_demorecord",

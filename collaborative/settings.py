@@ -331,6 +331,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workshops.tasks.close_due_bookings",
         "schedule": crontab(minute=5, hour="0,8"),
     },
+    # Feedback: the attendees of a held workshop are asked once it has ended (mark_held
+    # asks at once when it already has).
+    "request-feedback": {
+        "task": "workshops.tasks.request_feedback",
+        "schedule": crontab(minute=20),
+    },
     # The sweep: messages left unsent MESSAGE_RETRY_AFTER_MINUTES (a lost task, a
     # worker killed mid-send, an SMTP outage past the task's retries) are sent again.
     "retry-unsent-messages": {

@@ -147,14 +147,39 @@ def test_confirmed_cancel_action_ends_every_booking_of_the_workshop(ops_client, 
     assert booking.cancellation_reason == CancellationReason.WORKSHOP_CANCELLED
 
 
-def test_agree_agenda_action_makes_a_drafts_agenda_public(ops_client):
+def test_agree_agenda_action_asks_for_the_reason_of_the_override_first(ops_client):
     draft = WorkshopFactory(status=Workshop.Status.DRAFT)
     AgendaItemFactory(workshop=draft)
 
-    act(ops_client, "workshops_workshop", "agree_agenda", [draft])
+    response = act(ops_client, "workshops_workshop", "agree_agenda", [draft])
+
+    assert "Reason for agreeing without the steering group" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Workshop.Status.DRAFT
+
+
+def test_agree_agenda_action_with_a_reason_agrees_it_as_an_override_in_the_history(
+    ops_client, operations_manager
+):
+    draft = WorkshopFactory(status=Workshop.Status.DRAFT)
+    AgendaItemFactory(workshop=draft)
+
+    act(
+        ops_client,
+        "workshops_workshop",
+        "agree_agenda",
+        [draft],
+        override_reason="The chair is on leave until after the workshop.",
+    )
 
     draft.refresh_from_db()
     assert draft.status == Workshop.Status.AGENDA_AGREED
+    change = draft.changes.first()
+    assert change.changed_by == operations_manager
+    assert change.summary.startswith(
+        "Agreed the agenda by the programme operations manager's override"
+    )
+    assert change.summary.endswith("Reason: The chair is on leave until after the workshop.")
 
 
 def test_the_workshop_form_leaves_the_status_to_the_actions(ops_client, director_a):

@@ -279,10 +279,15 @@ def test_a_held_workshop_can_no_longer_change(steering_member):
 # Agreeing the agenda ---------------------------------------------------------------------
 
 
+def sign(workshop, member):
+    """The member signs the draft off; alone on the steering group, that agrees it."""
+    return agenda.sign_off_agenda(workshop=workshop, member=member, decision="signed_off")
+
+
 def test_agreeing_the_agenda_moves_the_workshop_to_agenda_agreed(draft, steering_member):
     add(draft, steering_member, "Welcome", T(10))
 
-    agenda.agree_agenda(workshop=draft, agreed_by=steering_member)
+    sign(draft, steering_member)
 
     draft.refresh_from_db()
     assert draft.status == Workshop.Status.AGENDA_AGREED
@@ -292,7 +297,7 @@ def test_agreeing_the_agenda_moves_the_workshop_to_agenda_agreed(draft, steering
 def test_agreeing_is_recorded_with_who_and_the_status_change(draft, steering_member):
     add(draft, steering_member, "Welcome", T(10))
 
-    agenda.agree_agenda(workshop=draft, agreed_by=steering_member)
+    sign(draft, steering_member)
 
     change = draft.changes.first()
     assert (change.changed_by, change.after_agreement) == (steering_member, False)
@@ -308,21 +313,21 @@ def test_agreeing_records_agenda_agreed_for_the_people_booked_in_its_own_transac
     BookingFactory(workshop=draft, person=director_a)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        agenda.agree_agenda(workshop=draft, agreed_by=steering_member)
+        sign(draft, steering_member)
         # Recorded before the commit; only the delivery waits for it.
         assert told(draft) == [(OutgoingEmail.Kind.AGENDA_AGREED, None)]
 
     assert len(callbacks) == 1
 
 
-def test_an_empty_agenda_cannot_be_agreed(draft, steering_member):
+def test_an_empty_agenda_cannot_be_signed_off(draft, steering_member):
     with pytest.raises(AgendaError, match="Add at least one item"):
-        agenda.agree_agenda(workshop=draft, agreed_by=steering_member)
+        sign(draft, steering_member)
 
 
-def test_an_agreed_agenda_cannot_be_agreed_again(agreed, steering_member):
+def test_an_agreed_agenda_cannot_be_signed_off_again(agreed, steering_member):
     with pytest.raises(AgendaError, match="already been agreed"):
-        agenda.agree_agenda(workshop=agreed, agreed_by=steering_member)
+        sign(agreed, steering_member)
 
 
 def test_a_change_after_agreement_is_marked_and_told_to_the_people_booked(
@@ -359,10 +364,15 @@ def test_a_change_to_a_draft_is_not_announced(draft, steering_member, director_a
 def test_every_change_is_recorded_with_who_made_it(draft, steering_member):
     item = add(draft, steering_member, "Welcome", T(10))
     agenda.change_agenda_item(item=item, changed_by=steering_member, title="Welcome and aims")
-    agenda.agree_agenda(workshop=draft, agreed_by=steering_member)
+    sign(draft, steering_member)
 
     assert list(draft.changes.values_list("summary", "changed_by")) == [
-        ("Agreed the agenda: the workshop and its agenda are now public.", steering_member.pk),
+        (
+            "Agreed the agenda: a majority of the steering group signed it off (Alex Morgan). "
+            "The workshop and its agenda are now public.",
+            steering_member.pk,
+        ),
+        ("Signed off the agenda.", steering_member.pk),
         ("Changed “Welcome and aims” on the agenda.", steering_member.pk),
         ("Added “Welcome” to the agenda.", steering_member.pk),
     ]

@@ -555,7 +555,7 @@ def test_people_booked_hear_when_the_agenda_is_agreed(
     mailoutbox.clear()
 
     with on_commit():
-        agenda.agree_agenda(workshop=workshop, agreed_by=steering_member)
+        agenda.sign_off_agenda(workshop=workshop, member=steering_member, decision="signed_off")
 
     message = only(mailoutbox)
     assert message.subject == "Agenda agreed: How to grow a support workforce?"

@@ -98,7 +98,7 @@ def steering_urls(draft, held):
         "agenda": reverse("workshops:steering:agenda", args=[draft.slug]),
         "edit_item": reverse("workshops:steering:edit_item", args=[draft.slug, item.pk]),
         "remove_item": reverse("workshops:steering:remove_item", args=[draft.slug, item.pk]),
-        "agree": reverse("workshops:steering:agree", args=[draft.slug]),
+        "sign_off": reverse("workshops:steering:sign_off", args=[draft.slug]),
         "outcome": reverse("workshops:steering:outcome", args=[held.slug]),
     }
 
@@ -125,7 +125,7 @@ EXPECTED = {
         "agenda",
         "edit_item",
         "remove_item",
-        "agree",
+        "sign_off",
         "outcome",
     ]
 }
@@ -149,6 +149,9 @@ def test_role_and_page_give_the_expected_status(client, people, role, page, stee
         ("support", "proposal"),
         ("withdraw_support", "proposal"),
         ("agree", "workshop"),
+        ("sign_off", "workshop"),
+        ("ask_sign_off", "workshop"),
+        ("comment", "workshop"),
     ],
 )
 def test_posts_from_outside_the_steering_group_are_404_and_change_nothing(
@@ -486,27 +489,34 @@ def test_a_held_workshop_offers_no_agenda_changes(steering_client, held):
 # Agreeing, and the public page -----------------------------------------------------------
 
 
-def test_agreeing_makes_the_agenda_public(steering_client, client, draft):
+def sign_off_url(workshop):
+    return reverse("workshops:steering:sign_off", args=[workshop.slug])
+
+
+SIGN_OFF = {"decision": "signed_off", "comment": ""}
+
+
+def test_the_only_members_sign_off_makes_the_agenda_public(steering_client, client, draft):
     AgendaItemFactory(workshop=draft, start_time=T(10), title="Welcome and purpose")
     assert client.get(draft.get_absolute_url()).status_code == 404
 
-    steering_client.post(reverse("workshops:steering:agree", args=[draft.slug]))
+    steering_client.post(sign_off_url(draft), SIGN_OFF)
     steering_client.logout()
     page = text_of(client.get(draft.get_absolute_url()))
 
     assert "Agenda 10:00 Welcome and purpose" in page
 
 
-def test_agreeing_an_empty_agenda_says_why_not(steering_client, draft):
-    response = steering_client.post(reverse("workshops:steering:agree", args=[draft.slug]))
+def test_signing_off_an_empty_agenda_says_why_not(steering_client, draft):
+    response = steering_client.post(sign_off_url(draft), SIGN_OFF)
 
     assert response.status_code == 200
-    assert "Add at least one item to the agenda before you agree it." in text_of(response)
+    assert "Add at least one item to the agenda first." in text_of(response)
 
 
 def test_the_workshop_page_shows_its_history_with_who_and_what(steering_client, draft):
     steering_client.post(agenda_url(draft), {"start_time": "10:00", "title": "Welcome"})
-    steering_client.post(reverse("workshops:steering:agree", args=[draft.slug]))
+    steering_client.post(sign_off_url(draft), SIGN_OFF)
 
     page = text_of(steering_client.get(reverse("workshops:steering:workshop", args=[draft.slug])))
 
@@ -518,7 +528,7 @@ def test_the_workshop_page_shows_its_history_with_who_and_what(steering_client, 
 
 def test_a_change_after_agreement_is_flagged_in_the_history(steering_client, draft):
     AgendaItemFactory(workshop=draft, start_time=T(10), title="Welcome")
-    steering_client.post(reverse("workshops:steering:agree", args=[draft.slug]))
+    steering_client.post(sign_off_url(draft), SIGN_OFF)
     steering_client.post(agenda_url(draft), {"start_time": "11:00", "title": "Late addition"})
 
     page = text_of(steering_client.get(reverse("workshops:steering:workshop", args=[draft.slug])))

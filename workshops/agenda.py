@@ -21,9 +21,9 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
 from collaborative.models import User
-from workshops import messaging
+from workshops import messaging, sign_off
 from workshops.history import differences, record_change
-from workshops.models import AgendaItem, Outcome, Workshop
+from workshops.models import AgendaComment, AgendaItem, Outcome, SignOffRequest, Workshop
 
 # What a steering member may set on a workshop; capacity, booking dates and the video
 # link are the programme operations manager's, in the admin.
@@ -123,6 +123,7 @@ def _record(workshop, changed_by, summary, fields, after_agreement=None):
     )
     if change.after_agreement:
         messaging.agenda_changed(workshop, change)
+    _reopen_sign_off(workshop, changed_by)
     return change
 
 
@@ -166,25 +167,191 @@ def change_workshop(*, workshop, changed_by, **details):
     stored = {name: getattr(before, name) for name in (*messaging.NOTIFIED_FIELDS, "video_link")}
     if not messaging.workshop_changed(workshop, stored) and change.after_agreement:
         messaging.agenda_changed(workshop, change)
+    _reopen_sign_off(workshop, changed_by)
     return change
 
 
-@transaction.atomic
-def agree_agenda(*, workshop, agreed_by):
-    """The steering group agrees the agenda: the workshop is announced and its agenda public."""
-    workshop = _lock(workshop)
+# Sign-off and agreement ------------------------------------------------------------
+#
+# Steering members comment on a draft and each signs it off or asks for changes. The
+# agenda is agreed when the sign-offs meet the rule the operations manager set
+# (``SignOffRule``, worked out in ``workshops.sign_off``), in the transaction of the
+# sign-off that meets it. Any change to the draft after that means its earlier decisions
+# no longer count: members signed off what they read, not what it became.
+
+Decision = AgendaComment.Decision
+
+
+def _check_draft(workshop, *, needs_items=True):
     if workshop.status != Workshop.Status.DRAFT:
         raise AgendaError("The agenda of this workshop has already been agreed.")
     _check_changeable(workshop)
-    if not workshop.agenda_items.exists():
-        raise AgendaError("Add at least one item to the agenda before you agree it.")
+    if needs_items and not workshop.agenda_items.exists():
+        raise AgendaError("Add at least one item to the agenda first.")
+
+
+def _reopen_sign_off(workshop, changed_by):
+    """The draft changed: the decisions given on it stop counting, and members are asked
+    again (``ask_for_sign_off``)."""
+    if workshop.status != Workshop.Status.DRAFT:
+        return
+    withdrawn = AgendaComment.objects.filter(workshop=workshop, counts=True).update(counts=False)
+    asked = SignOffRequest.objects.filter(workshop=workshop, is_open=True).update(is_open=False)
+    if withdrawn or asked:
+        record_change(
+            workshop=workshop,
+            changed_by=changed_by,
+            summary="The draft changed, so the sign-offs and requests for changes given on "
+            "it no longer count: members sign off the draft as it is now.",
+            after_agreement=False,
+        )
+
+
+def _comment_fields(text):
+    return [{"field": "comment", "label": "Comment", "before": "", "after": text}] if text else []
+
+
+@transaction.atomic
+def ask_for_sign_off(*, workshop, asked_by):
+    """A steering member or the operations manager says the draft is ready: every other
+    member of the steering group is e-mailed, once for each time the draft is ready."""
+    workshop = _lock(workshop)
+    _check_draft(workshop)
+    if SignOffRequest.objects.filter(workshop=workshop, is_open=True).exists():
+        raise AgendaError(
+            "The steering group has already been asked to sign off this draft, and it has "
+            "not changed since."
+        )
+    request = SignOffRequest.objects.create(workshop=workshop, asked_by=asked_by)
+    record_change(
+        workshop=workshop,
+        changed_by=asked_by,
+        summary="Asked the steering group to sign off the agenda.",
+        after_agreement=False,
+    )
+    messaging.sign_off_requested(workshop, request)
+    return request
+
+
+@transaction.atomic
+def comment_on_agenda(*, workshop, author, text):
+    """A steering member's comment on a draft agenda, for the others to read."""
+    workshop = _lock(workshop)
+    if not is_steering_member(author):
+        raise AgendaError("Only members of the steering group comment on a draft agenda.")
+    _check_draft(workshop, needs_items=False)
+    if not text.strip():
+        raise AgendaError("Enter your comment", field="text")
+    comment = AgendaComment.objects.create(workshop=workshop, author=author, text=text.strip())
+    record_change(
+        workshop=workshop,
+        changed_by=author,
+        summary="Commented on the draft agenda.",
+        fields=_comment_fields(comment.text),
+        after_agreement=False,
+    )
+    return comment
+
+
+@transaction.atomic
+def sign_off_agenda(*, workshop, member, decision, comment=""):
+    """A steering member signs off the draft, or asks for changes (saying which).
+
+    Their decision replaces any earlier one of theirs. If the sign-offs then meet the
+    rule, the agenda is agreed here, in the same transaction. Returns the decision.
+    """
+    workshop = _lock(workshop)
+    if not is_steering_member(member):
+        raise AgendaError("Only members of the steering group sign off an agenda.")
+    _check_draft(workshop)
+    comment = comment.strip()
+    if decision not in (Decision.SIGNED_OFF, Decision.CHANGES_REQUESTED):
+        raise AgendaError(
+            "Choose whether you sign off the agenda or ask for changes", field="decision"
+        )
+    if decision == Decision.CHANGES_REQUESTED and not comment:
+        raise AgendaError("Say what should change", field="comment")
+    earlier = AgendaComment.objects.filter(workshop=workshop, author=member, counts=True)
+    if (
+        decision == Decision.SIGNED_OFF
+        and not comment
+        and earlier.filter(decision=decision).exists()
+    ):
+        raise AgendaError("You have already signed off this draft.")
+    earlier.update(counts=False)
+    entry = AgendaComment.objects.create(
+        workshop=workshop, author=member, decision=decision, text=comment, counts=True
+    )
+    record_change(
+        workshop=workshop,
+        changed_by=member,
+        summary="Signed off the agenda."
+        if decision == Decision.SIGNED_OFF
+        else "Asked for changes to the agenda.",
+        fields=_comment_fields(comment),
+        after_agreement=False,
+    )
+    if decision == Decision.SIGNED_OFF:
+        result = sign_off.state(workshop)
+        if result.met:
+            names = ", ".join(str(person) for person in result.signed_off)
+            _agree(
+                workshop,
+                member,
+                f"Agreed the agenda: {result.rule.describe()} signed it off ({names}). The "
+                "workshop and its agenda are now public.",
+            )
+    return entry
+
+
+@transaction.atomic
+def agree_agenda(*, workshop, agreed_by, override_reason=""):
+    """Agree the agenda: the workshop is announced and its agenda public.
+
+    Once the sign-offs meet the rule (say the rule changed since the last one), any
+    steering member may agree it. Without them, only the programme operations manager
+    can, as an override with a reason, written as such in the workshop's history.
+    """
+    workshop = _lock(workshop)
+    _check_draft(workshop)
+    result = sign_off.state(workshop)
+    override_reason = override_reason.strip()
+    if result.met and not override_reason:
+        names = ", ".join(str(person) for person in result.signed_off)
+        summary = (
+            f"Agreed the agenda: {result.rule.describe()} signed it off ({names}). The "
+            "workshop and its agenda are now public."
+        )
+    elif not (agreed_by.is_active and agreed_by.is_staff):
+        raise AgendaError(
+            f"The agenda is agreed once {result.rule.describe()} has signed it off. "
+            f"{result.progress}"
+        )
+    elif not override_reason:
+        raise AgendaError(
+            "The steering group's sign-offs do not meet the rule yet "
+            f"({result.progress.rstrip('.')}). To agree the agenda without them, give the "
+            "reason for the override.",
+            field="override_reason",
+        )
+    else:
+        summary = (
+            "Agreed the agenda by the programme operations manager's override, without the "
+            f"steering group's sign-off ({result.progress.rstrip('.')}). Reason: "
+            f"{override_reason}"
+        )
+    return _agree(workshop, agreed_by, summary)
+
+
+def _agree(workshop, agreed_by, summary):
     before = Workshop(status=workshop.status)
     workshop.status = Workshop.Status.AGENDA_AGREED
     workshop.save(update_fields=["status", "updated_at"])
+    SignOffRequest.objects.filter(workshop=workshop, is_open=True).update(is_open=False)
     record_change(
         workshop=workshop,
         changed_by=agreed_by,
-        summary="Agreed the agenda: the workshop and its agenda are now public.",
+        summary=summary,
         fields=differences(before, workshop, ["status"]),
         after_agreement=False,
     )

@@ -359,3 +359,71 @@ def booking_closed_without_place(workshop):
 def invitation_sent(workshop, person):
     """Whether the person's invitation to the workshop is in the outbox already."""
     return OutgoingEmail.objects.filter(key=f"invitation:w{workshop.pk}:p{person.pk}").exists()
+
+
+# The steering group ----------------------------------------------------------------
+
+
+def sign_off_requested(workshop, request):
+    """Tell every other member of the steering group that a draft agenda is ready for their
+    sign-off; once per member for each request (a changed draft is asked for again)."""
+    members = User.objects.steering_group()
+    if request.asked_by_id:
+        members = members.exclude(pk=request.asked_by_id)
+    asked_by = request.asked_by
+    mail.record(
+        [
+            OutgoingEmail(
+                kind=Kind.SIGN_OFF_REQUESTED,
+                key=f"sign-off:w{workshop.pk}.r{request.pk}:p{person_id}",
+                recipient_id=person_id,
+                workshop_id=workshop.pk,
+                context={
+                    "asked_by": "the programme operations manager"
+                    if asked_by is None or asked_by.is_staff
+                    else str(asked_by)
+                },
+            )
+            for person_id in members.values_list("pk", flat=True)
+        ]
+    )
+
+
+# After a workshop --------------------------------------------------------------------
+
+
+def feedback_requested(requests):
+    """One e-mail per attendee asking for their feedback, ever: the key names the booking.
+    The link is made from the request when the e-mail is sent, so the outbox keeps none."""
+    mail.record(
+        [
+            OutgoingEmail(
+                kind=Kind.FEEDBACK_REQUEST,
+                key=f"feedback:b{request.booking_id}:p{request.booking.person_id}",
+                recipient_id=request.booking.person_id,
+                workshop_id=request.booking.workshop_id,
+                booking_id=request.booking_id,
+            )
+            for request in requests
+        ]
+    )
+
+
+# Invitations ---------------------------------------------------------------------------
+
+
+def confirm_address_reminders(workshop, people):
+    """A reminder to confirm their e-mail address, to people who were not invited to the
+    workshop for want of a confirmed one; once per person per workshop. The confirmation
+    link is made when the e-mail is sent."""
+    mail.record(
+        [
+            OutgoingEmail(
+                kind=Kind.CONFIRM_ADDRESS_REMINDER,
+                key=f"confirm-address:w{workshop.pk}:p{person.pk}",
+                recipient_id=person.pk,
+                workshop_id=workshop.pk,
+            )
+            for person in people
+        ]
+    )

@@ -685,10 +685,19 @@ class BookingEvent(models.Model):
         return f"{self.get_action_display()}: {self.booking}"
 
 
+from workshops.models_feedback import (  # noqa: E402, F401
+    FeedbackAnswer,
+    FeedbackRequest,
+)
 from workshops.models_invitations import (  # noqa: E402, F401
     Invitation,
     default_invitation_expiry,
     new_invitation_token,
+)
+from workshops.models_sign_off import (  # noqa: E402, F401
+    AgendaComment,
+    SignOffRequest,
+    SignOffRule,
 )
 from workshops.models_steering import (  # noqa: E402, F401
     Outcome,

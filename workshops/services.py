@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from collaborative.models import FunctionalArea
 from trusts.models import AffiliationRequest
-from workshops import errors, history, messaging
+from workshops import errors, feedback, history, messaging
 from workshops.models import (
     WAITING_LIST_ORDER,
     Booking,
@@ -677,7 +677,7 @@ def close_due_bookings(*, today=None):
 @transaction.atomic
 def mark_held(*, workshop, marked_by, today=None):
     """Record that a workshop took place, on its day or after; its outcome and attendance
-    can then be recorded."""
+    can then be recorded, and its attendees are asked for their feedback."""
     today = today or timezone.localdate()
     workshop = _lock(workshop)
     if workshop.status == Workshop.Status.HELD:
@@ -692,6 +692,8 @@ def mark_held(*, workshop, marked_by, today=None):
             "This workshop's day has not come yet, so it cannot be marked as held."
         )
     _change_status(workshop, Workshop.Status.HELD, marked_by, "Marked as held.")
+    # Once it has ended; the periodic task asks later if it has not yet.
+    feedback.request_feedback(workshop)
     return workshop
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from workshops import agenda, planning
-from workshops.models import AgendaItem, Outcome, TopicProposal, Workshop
+from workshops.models import AgendaComment, AgendaItem, Outcome, TopicProposal, Workshop
 
 TIME_WIDGET = forms.TimeInput(
     format="%H:%M", attrs={"type": "time", "class": "nhsuk-input--width-5"}
@@ -238,3 +238,69 @@ def planning_defaults(**initial):
         "end_time": datetime.time(13, 0),
         **initial,
     }
+
+
+# Sign-off of a draft agenda --------------------------------------------------------------
+
+
+class PlainForm(forms.Form):
+    """A form that is not a model's, laid out in order, with one submit button."""
+
+    submit_label = "Save"
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*self.fields)
+        self.helper.add_input(
+            Submit(
+                "submit",
+                submit_label or self.submit_label,
+                **{"data-prevent-double-click": "true"},
+            )
+        )
+
+    add_refusal = SteeringForm.add_refusal
+
+
+class SignOffForm(PlainForm):
+    submit_label = "Send your decision"
+
+    decision = forms.ChoiceField(
+        label="Your decision on this draft",
+        choices=[
+            (AgendaComment.Decision.SIGNED_OFF, "I sign off this agenda"),
+            (AgendaComment.Decision.CHANGES_REQUESTED, "I ask for changes"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you sign off the agenda or ask for changes"},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        max_length=3000,
+        help_text="If you ask for changes, say what should change. The other members read it "
+        "on this workshop's page.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("decision") == AgendaComment.Decision.CHANGES_REQUESTED
+            and not data.get("comment", "").strip()
+        ):
+            self.add_error("comment", "Say what should change")
+        return data
+
+
+class AgendaCommentForm(PlainForm):
+    submit_label = "Add your comment"
+
+    text = forms.CharField(
+        label="Your comment",
+        max_length=3000,
+        help_text="For the other members of the steering group. It does not sign off the agenda.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter your comment"},
+    )

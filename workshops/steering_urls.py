@@ -18,6 +18,11 @@ urlpatterns = [
     path("workshops/<slug:slug>/agenda/<int:pk>/", views.edit_item, name="edit_item"),
     path("workshops/<slug:slug>/agenda/<int:pk>/move/", views.move_item, name="move_item"),
     path("workshops/<slug:slug>/agenda/<int:pk>/remove/", views.remove_item, name="remove_item"),
+    path("workshops/<slug:slug>/sign-off/", views.sign_off_agenda, name="sign_off"),
+    path("workshops/<slug:slug>/ask-for-sign-off/", views.ask_for_sign_off, name="ask_sign_off"),
+    path("workshops/<slug:slug>/comment/", views.comment, name="comment"),
     path("workshops/<slug:slug>/agree/", views.agree, name="agree"),
+    path("workshops/<slug:slug>/feedback/", views.feedback_results, name="feedback"),
+    path("workshops/<slug:slug>/feedback.csv", views.feedback_csv, name="feedback_csv"),
     path("workshops/<slug:slug>/outcome/", views.outcome, name="outcome"),
 ]

@@ -13,14 +13,19 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from workshops import agenda, planning
-from workshops.models import AgendaItem, TopicProposal, TopicSupport, Workshop
+from workshops import agenda, feedback, planning, sign_off
+from workshops.admin.dashboard import csv_download
+from workshops.dashboard import OUTLINE
+from workshops.models import AgendaComment, AgendaItem, TopicProposal, TopicSupport, Workshop
 from workshops.steering_forms import (
+    AgendaCommentForm,
     AgendaItemForm,
     OutcomeForm,
+    SignOffForm,
     TopicProposalForm,
     WorkshopDetailsForm,
     planning_defaults,
@@ -158,6 +163,12 @@ def _plan(request, heading, proposal=None, **initial):
 
 @steering_member_required
 def workshop(request, slug):
+    return _workshop_page(request, slug)
+
+
+def _workshop_page(request, slug, comment_form=None):
+    comment_form = comment_form or AgendaCommentForm()
+    comment_form.helper.form_action = reverse("workshops:steering:comment", args=[slug])
     workshop = get_object_or_404(
         Workshop.objects.select_related("theme", "outcome", "proposal").prefetch_related(
             "agenda_items"
@@ -171,8 +182,27 @@ def workshop(request, slug):
             "workshop": workshop,
             "changes": workshop.changes.select_related("changed_by"),
             "refusal": agenda.why_unchangeable(workshop),
+            **_sign_off_context(workshop, request.user),
+            "comment_form": comment_form,
         },
     )
+
+
+def _sign_off_context(workshop, viewer):
+    """The sign-off section: the rule, each member's decision, the discussion."""
+    state = sign_off.state(workshop)
+    open_request = (
+        workshop.sign_off_requests.filter(is_open=True).select_related("asked_by").first()
+    )
+    return {
+        "sign_off": state,
+        "decisions": [(member, "Signed off") for member in state.signed_off]
+        + [(member, "Asked for changes") for member in state.changes_requested]
+        + [(member, "Not yet") for member in state.not_answered],
+        "open_request": open_request,
+        "discussion": workshop.agenda_comments.select_related("author__trust"),
+        "viewer_signed_off": any(member.pk == viewer.pk for member in state.signed_off),
+    }
 
 
 @steering_member_required
@@ -278,23 +308,128 @@ def remove_item(request, slug, pk):
 
 
 @steering_member_required
-def agree(request, slug):
-    """GET shows the agenda to agree; the POST agrees it and makes it public."""
+def sign_off_agenda(request, slug):
+    """GET shows the draft to decide on; the POST signs it off or asks for changes."""
     workshop = _get_workshop(slug)
-    refusal = None
-    if request.method == "POST":
+    form = SignOffForm(_posted(request))
+    if form.is_valid():
         try:
-            agenda.agree_agenda(workshop=workshop, agreed_by=request.user)
-        except agenda.AgendaError as error:
-            refusal = error
+            agenda.sign_off_agenda(
+                workshop=workshop,
+                member=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except agenda.AgendaError as refusal:
+            form.add_refusal(refusal)
         else:
-            messages.success(request, f"The agenda of “{workshop.title}” is agreed and now public.")
+            workshop.refresh_from_db()
+            if workshop.agenda_is_public:
+                text = (
+                    f"You signed off the agenda of “{workshop.title}”. With your sign-off it "
+                    "meets the steering group's rule, so it is agreed and now public."
+                )
+            elif form.cleaned_data["decision"] == AgendaComment.Decision.SIGNED_OFF:
+                text = f"You signed off the agenda. {sign_off.state(workshop).progress}"
+            else:
+                text = "You asked for changes. The other members see your comment."
+            messages.success(request, text)
             return redirect("workshops:steering:workshop", slug)
     return render(
         request,
-        "workshops/steering/agree.html",
-        {"workshop": workshop, "items": workshop.agenda_items.all(), "refusal": refusal},
+        "workshops/steering/sign_off.html",
+        {
+            "workshop": workshop,
+            "items": workshop.agenda_items.all(),
+            "form": form,
+            "refusal": agenda.why_unchangeable(workshop),
+            **_sign_off_context(workshop, request.user),
+        },
     )
+
+
+@steering_member_required
+@require_POST
+def comment(request, slug):
+    workshop = _get_workshop(slug)
+    form = AgendaCommentForm(request.POST)
+    if form.is_valid():
+        try:
+            agenda.comment_on_agenda(
+                workshop=workshop, author=request.user, text=form.cleaned_data["text"]
+            )
+        except agenda.AgendaError as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, "Your comment is added to the discussion.")
+            return redirect(reverse("workshops:steering:workshop", args=[slug]) + "#discussion")
+    return _workshop_page(request, slug, comment_form=form)
+
+
+@steering_member_required
+@require_POST
+def ask_for_sign_off(request, slug):
+    workshop = _get_workshop(slug)
+    try:
+        agenda.ask_for_sign_off(workshop=workshop, asked_by=request.user)
+    except agenda.AgendaError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            "The other members of the steering group are e-mailed that the draft is ready for "
+            "their sign-off.",
+        )
+    return redirect("workshops:steering:workshop", slug)
+
+
+@steering_member_required
+@require_POST
+def agree(request, slug):
+    """Agree an agenda whose sign-offs meet the rule already (the rule changed since)."""
+    workshop = _get_workshop(slug)
+    try:
+        agenda.agree_agenda(workshop=workshop, agreed_by=request.user)
+    except agenda.AgendaError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, f"The agenda of “{workshop.title}” is agreed and now public.")
+    return redirect("workshops:steering:workshop", slug)
+
+
+# Feedback after a workshop ---------------------------------------------------------------
+
+
+def _feedback_workshop(request, slug):
+    if not feedback.may_see_results(request.user):
+        raise Http404("No such page.")
+    return get_object_or_404(Workshop.objects.select_related("theme"), slug=slug)
+
+
+def feedback_results(request, slug):
+    """The answers of a workshop's attendees, without names: for the steering group and the
+    programme operations manager."""
+    workshop = _feedback_workshop(request, slug)
+    return render(
+        request,
+        "workshops/steering/feedback.html",
+        {
+            "workshop": workshop,
+            "results": feedback.results(workshop),
+            "min_answers": feedback.MIN_ANSWERS_SHOWN,
+            "questions": feedback.QUESTIONS,
+            "outline": OUTLINE,
+            "on_steering_group": agenda.is_steering_member(request.user),
+        },
+    )
+
+
+def feedback_csv(request, slug):
+    workshop = _feedback_workshop(request, slug)
+    results = feedback.results(workshop)
+    if not results.shown:
+        raise Http404("Too few answers to show yet.")
+    return csv_download(f"feedback-{workshop.slug}.csv", feedback.csv_rows(results))
 
 
 def outcome(request, slug):

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from workshops import audit, messaging, services
+from workshops import audit, feedback, messaging, services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -21,3 +21,10 @@ def close_due_bookings():
     """Periodic: close booking at workshops whose closing day has passed, and tell the people
     still waiting (each once, however often this runs)."""
     return services.close_due_bookings()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def request_feedback():
+    """Periodic: ask the attendees of held workshops that have ended for their feedback
+    (each once, however often this runs)."""
+    return feedback.request_due_feedback()

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from workshops import views
+from workshops import feedback_views, views
 
 app_name = "workshops"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("bookings/<int:pk>/offer/accept/", views.accept_offer, name="accept_offer"),
     path("bookings/<int:pk>/offer/decline/", views.decline_offer, name="decline_offer"),
     path("bookings/<int:pk>/calendar.ics", views.calendar, name="calendar"),
+    path("bookings/feedback/<str:token>/", feedback_views.feedback_form, name="feedback"),
     # Before "<slug:slug>/", which would otherwise take "invitations" for a workshop.
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("steering/", include("workshops.steering_urls")),

@@ -2,6 +2,7 @@
 
 from workshops.admin import (  # noqa: F401 - registers the models
     bookings,
+    feedback,
     invitations,
     steering,
     workshops,

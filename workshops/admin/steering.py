@@ -13,11 +13,15 @@ from django.shortcuts import redirect
 from django.utils.html import format_html_join
 
 from collaborative.admin_changelist import SafeDateHierarchy
+from collaborative.models import User
 from workshops import agenda, audit
 from workshops.admin import rules
 from workshops.models import (
+    AgendaComment,
     AgendaItem,
     Outcome,
+    SignOffRequest,
+    SignOffRule,
     Theme,
     TopicProposal,
     TopicSupport,
@@ -224,3 +228,63 @@ class WorkshopChangeAdmin(SafeDateHierarchy, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SignOffRule)
+class SignOffRuleAdmin(admin.ModelAdmin):
+    """The one rule for agreeing agendas, made with its default (a majority) when first
+    needed; the list shows it."""
+
+    list_display = ["__str__", "updated_at"]
+    fields = ["rule", "number", "chair"]
+    radio_fields = {"rule": admin.VERTICAL}
+
+    def get_queryset(self, request):
+        SignOffRule.current()
+        return super().get_queryset(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "chair":
+            kwargs["queryset"] = User.objects.steering_group().order_by("full_name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the rules write, to read in the admin; nobody adds, changes or deletes them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgendaComment)
+class AgendaCommentAdmin(ReadOnlyAdmin):
+    """The steering group's comments and decisions on draft agendas (workshops.agenda)."""
+
+    list_display = ["at", "workshop", "author", "decision", "counts"]
+    list_filter = ["decision", "counts"]
+    list_select_related = ["workshop", "author"]
+    search_fields = ["workshop__title", "author__full_name", "text"]
+    fields = ["workshop", "author", "at", "decision", "text", "counts"]
+
+
+@admin.register(SignOffRequest)
+class SignOffRequestAdmin(ReadOnlyAdmin):
+    """Each time the steering group was asked to sign off a draft; one is open at a time."""
+
+    list_display = ["asked_at", "workshop", "asked_by", "is_open"]
+    list_filter = ["is_open"]
+    list_select_related = ["workshop", "asked_by"]
+    search_fields = ["workshop__title"]
+    fields = ["workshop", "asked_by", "asked_at", "is_open"]

@@ -8,18 +8,21 @@ moves only through the actions. A refusal comes back on the form (workshops.admi
 """
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.urls import path
 
 from collaborative.admin_changelist import SafeDateHierarchy
 from collaborative.models import FunctionalArea
-from workshops import agenda, history, services
+from workshops import agenda, history, services, sign_off
 from workshops.admin import dashboard, messaging, rules
 from workshops.models import (
     PLACE_HOLDING_STATUSES,
     AgendaItem,
     Booking,
     BookingStatus,
+    SignOffRule,
     Workshop,
 )
 
@@ -132,6 +135,7 @@ class WorkshopAdmin(SafeDateHierarchy, rules.RuleFormAdmin):
     list_select_related = ["theme"]
     inlines = [AgendaItemInline, BookingInline]
     actions = [
+        "ask_for_sign_off",
         "agree_agenda",
         messaging.open_for_booking,
         "close_booking",
@@ -216,12 +220,55 @@ class WorkshopAdmin(SafeDateHierarchy, rules.RuleFormAdmin):
     def waiting_count(self, workshop):
         return workshop.waiting_count
 
-    @rules.action(description="Agree the agenda and publish the workshop", permissions=["change"])
-    def agree_agenda(self, request, queryset):
-        def agree(workshop):
-            agenda.agree_agenda(workshop=workshop, agreed_by=request.user)
+    @rules.action(
+        description="Ask the steering group to sign off the agenda", permissions=["change"]
+    )
+    def ask_for_sign_off(self, request, queryset):
+        def ask(workshop):
+            agenda.ask_for_sign_off(workshop=workshop, asked_by=request.user)
 
-        rules.each(self, request, queryset, agree, "agenda(s) agreed")
+        rules.each(self, request, queryset, ask, "draft(s) sent to the steering group to sign off")
+
+    @rules.action(
+        description="Agree the agenda without the steering group's sign-off (an override, "
+        "asks for a reason)",
+        permissions=["change"],
+    )
+    def agree_agenda(self, request, queryset):
+        """The steering group agrees agendas by signing them off (workshops.agenda); this is
+        the operations manager's override, for when the rule cannot be met in time. It asks
+        for the reason first, and the history records it as an override."""
+        reason = request.POST.get("override_reason", "").strip()
+        if reason:
+            rules.each(
+                self,
+                request,
+                queryset,
+                lambda workshop: agenda.agree_agenda(
+                    workshop=workshop, agreed_by=request.user, override_reason=reason
+                ),
+                "agenda(s) agreed by override",
+            )
+            return None
+        rule = SignOffRule.current()
+        return TemplateResponse(
+            request,
+            "admin/workshops/agree_override.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Agree the agenda without the steering group's sign-off",
+                "opts": self.model._meta,
+                "rule": rule.describe(),
+                "workshops": [
+                    (workshop, sign_off.state(workshop, rule).progress) for workshop in queryset
+                ],
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "error": "Enter the reason for the override"
+                if "override_reason" in request.POST
+                else "",
+                "reason": request.POST.get("override_reason", ""),
+            },
+        )
 
     @rules.action(description="Close booking", permissions=["change"])
     def close_booking(self, request, queryset):

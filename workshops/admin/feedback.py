@@ -1,0 +1,38 @@
+"""Feedback after workshops, in the admin: to read only.
+
+The answers come from the attendees' form and carry no name; the requests say which
+places were asked. Neither is changed by hand. The results, with their chart and CSV,
+are on the portal's feedback page of each workshop (linked from the engagement
+dashboard).
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from workshops.admin.steering import ReadOnlyAdmin
+from workshops.models import FeedbackAnswer, FeedbackRequest
+
+
+@admin.register(FeedbackAnswer)
+class FeedbackAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["workshop", "usefulness", "relevance", "results"]
+    list_filter = [("workshop", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["workshop"]
+    fields = ["workshop", "usefulness", "relevance", "comments", "future_topics"]
+
+    @admin.display(description="All the workshop's answers")
+    def results(self, answer):
+        url = reverse("workshops:steering:feedback", args=[answer.workshop.slug])
+        return format_html('<a href="{}">Results, chart and CSV</a>', url)
+
+
+@admin.register(FeedbackRequest)
+class FeedbackRequestAdmin(ReadOnlyAdmin):
+    """Who was asked. Whether each has answered is left out: the answers reach the
+    steering group without names, and nothing here should narrow down whose they are."""
+
+    list_display = ["booking", "created_at"]
+    list_select_related = ["booking__person", "booking__workshop"]
+    search_fields = ["booking__person__full_name", "booking__workshop__title"]
+    fields = ["booking", "created_at"]
