@@ -74,7 +74,9 @@ def feed(client):
 # The page -----------------------------------------------------------------------------
 
 
-def test_the_page_lists_announcements_and_outcomes_newest_first(client, may_2020, ahead):
+def test_the_page_lists_the_next_workshop_first_then_the_past_latest_first(
+    client, may_2020, ahead
+):
     later = WorkshopFactory(title="What makes new roles last?", date=days_ahead(120))
 
     page = text_of(client.get(reverse("news")))
@@ -82,8 +84,11 @@ def test_the_page_lists_announcements_and_outcomes_newest_first(client, may_2020
     positions = [
         page.index(title)
         for title in (
-            later.title,
+            "Coming up",
             ahead.title,
+            later.title,
+            "Past events and what they agreed",
+            "Psychological support for NHS staff",
             "What we agreed: Workforce issues arising from the COVID-19 outbreak",
         )
     ]
@@ -105,10 +110,25 @@ def test_drafts_and_cancelled_workshops_are_not_announced(client, status):
     assert "Not for the news" not in client.get(reverse("news")).content.decode()
 
 
-def test_a_past_workshop_without_an_outcome_is_not_news(client):
-    WorkshopFactory(title="Held, nothing recorded", date=datetime.date(2020, 3, 5), status="held")
+def test_a_past_workshop_without_an_outcome_is_news_as_it_was_announced(client):
+    WorkshopFactory(
+        title="Strategic workforce planning",
+        description="Setting the context for workforce planning.",
+        date=datetime.date(2020, 3, 5),
+        status="held",
+    )
 
-    assert "Held, nothing recorded" not in client.get(reverse("news")).content.decode()
+    page = text_of(client.get(reverse("news")))
+
+    assert "Strategic workforce planning" in page
+    assert "Thursday 5 March 2020" in page
+    assert "Setting the context for workforce planning." in page
+
+
+def test_a_past_workshop_with_an_outcome_is_told_once_by_its_outcome(client, may_2020):
+    page = text_of(client.get(reverse("news")))
+
+    assert page.count("Workforce issues arising from the COVID-19 outbreak") == 1
 
 
 def test_the_page_points_feed_readers_to_the_atom_feed(client):
@@ -153,12 +173,13 @@ def test_the_feed_parses_as_atom_with_the_pages_entries_in_order(client, may_202
     entries = root.findall("atom:entry", ATOM)
     assert [entry.findtext("atom:title", namespaces=ATOM) for entry in entries] == [
         "How do we keep experienced staff?",
+        "Psychological support for NHS staff",
         "What we agreed: Workforce issues arising from the COVID-19 outbreak",
     ]
 
 
 def test_an_outcome_entry_links_to_the_outcome_on_the_workshop_page(client, may_2020):
-    entry = feed(client).find("atom:entry", ATOM)
+    entry = feed(client).findall("atom:entry", ATOM)[-1]
 
     link = entry.find("atom:link", ATOM).get("href")
     assert link == f"http://testserver{may_2020.get_absolute_url()}#outcome"
@@ -177,8 +198,8 @@ def test_every_entry_has_its_own_id_and_an_update_time(client, may_2020):
     entries = feed(client).findall("atom:entry", ATOM)
 
     ids = [entry.findtext("atom:id", namespaces=ATOM) for entry in entries]
-    assert len(ids) == len(set(ids)) == 2
-    assert entries[1].findtext("atom:updated", namespaces=ATOM) == "2020-05-21T09:00:00+00:00"
+    assert len(ids) == len(set(ids)) == 3
+    assert entries[2].findtext("atom:updated", namespaces=ATOM) == "2020-05-21T09:00:00+00:00"
 
 
 def test_a_draft_is_not_in_the_feed(client):

@@ -14,9 +14,11 @@ booked a place for someone else gets a copy of what the attendee is told.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +26,7 @@ from django.utils.text import capfirst
 
 from collaborative import mail
 from collaborative.models import DIRECTOR_LEVEL, OutgoingEmail, User
+from collaborative.reserved_domains import is_reserved
 from workshops.models import (
     WAITING_LIST_ORDER,
     Booking,
@@ -427,3 +430,72 @@ def confirm_address_reminders(workshop, people):
             for person in people
         ]
     )
+
+
+# Who was not invited, and why ------------------------------------------------------------
+
+UNCONFIRMED_ADDRESS = "E-mail address not confirmed"
+INVITATIONS_OFF = "Invitations turned off in their preferences"
+TRUST_NOT_ACTIVE = "Trust not an active member"
+LEVEL_NOT_CONFIRMED = "Director level not confirmed"
+RESERVED_ADDRESS = "Address on a reserved (demonstration) domain: no e-mail goes there"
+LATER = "Could be invited now: became eligible after the invitations went out"
+
+
+@dataclass
+class NotInvited:
+    person: User
+    reasons: list
+
+    @property
+    def may_be_reminded(self):
+        """Confirming the address is what they lack, and they want invitations."""
+        return UNCONFIRMED_ADDRESS in self.reasons and INVITATIONS_OFF not in self.reasons
+
+
+def not_invited(workshop):
+    """Everyone at a Trust who says they are at director level and has no invitation to the
+    workshop, with the reasons ``invite`` left them out, in one query."""
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+    )
+    invited = OutgoingEmail.objects.filter(workshop=workshop, kind=Kind.INVITATION).values(
+        "recipient_id"
+    )
+    people = (
+        User.objects.filter(is_active=True, trust__isnull=False, seniority__in=DIRECTOR_LEVEL)
+        .exclude(pk__in=invited)
+        .annotate(address_confirmed=Exists(verified))
+        .select_related("trust__membership")
+        .order_by("trust__name", "full_name", "email")
+    )
+    rows = []
+    for person in people:
+        membership = getattr(person.trust, "membership", None)
+        reasons = [
+            text
+            for missing, text in (
+                (not person.address_confirmed, UNCONFIRMED_ADDRESS),
+                (not person.wants_invitations, INVITATIONS_OFF),
+                (membership is None or not membership.is_active, TRUST_NOT_ACTIVE),
+                (person.confirmed_seniority not in DIRECTOR_LEVEL, LEVEL_NOT_CONFIRMED),
+                (is_reserved(person.email), RESERVED_ADDRESS),
+            )
+            if missing
+        ]
+        rows.append(NotInvited(person, reasons or [LATER]))
+    return rows
+
+
+@transaction.atomic
+def remind_to_confirm_addresses(workshop):
+    """E-mail the people not invited to an open workshop only for want of a confirmed address
+    a reminder to confirm it, once per person per workshop. Returns how many are reminded
+    now and how many were before."""
+    people = [row.person for row in not_invited(workshop) if row.may_be_reminded]
+    reminders = OutgoingEmail.objects.filter(
+        workshop=workshop, kind=Kind.CONFIRM_ADDRESS_REMINDER, recipient__in=people
+    )
+    before = reminders.count()
+    confirm_address_reminders(workshop, people)
+    return reminders.count() - before, before

@@ -1,8 +1,9 @@
 """The public News and events page and its Atom feed: workshop announcements and outcomes.
 
-Like the Collaborative's own news page, items are ordered by the day of the event they
-are about, newest first: the workshops ahead (announced once their agenda is agreed),
-then what past workshops discussed and agreed.
+Two parts, each with the item that matters most first: the workshops ahead, announced
+once their agenda is agreed, the next one first; then the past ones, the latest first,
+each told by what it discussed and agreed where that is recorded, and otherwise by its
+announcement as the Collaborative's record gives it.
 """
 
 import datetime
@@ -34,57 +35,68 @@ class NewsItem:
     updated: datetime.datetime
     outcome: Outcome | None = None
     is_demo: bool = False
+    is_past: bool = False
 
     @property
     def day(self):
         return self.workshop.date
 
 
+def _announcement(workshop, demo, *, is_past=False):
+    return NewsItem(
+        is_outcome=False,
+        workshop=workshop,
+        title=workshop.title,
+        summary=workshop.description,
+        url=workshop.get_absolute_url(),
+        updated=workshop.updated_at,
+        is_demo=str(workshop.pk) in demo,
+        is_past=is_past,
+    )
+
+
+def _outcome(outcome, demo):
+    workshop = outcome.workshop
+    return NewsItem(
+        is_outcome=True,
+        workshop=workshop,
+        title=f"What we agreed: {workshop.title}",
+        summary=outcome.summary,
+        url=workshop.get_absolute_url() + "#outcome",
+        updated=outcome.updated_at,
+        outcome=outcome,
+        is_demo=str(workshop.pk) in demo,
+        is_past=True,
+    )
+
+
+def _when(item):
+    # A past event's start time may be unrecorded: it sorts first on its day.
+    return (item.workshop.date, item.workshop.start_time or datetime.time.min)
+
+
 def news_items(today=None):
-    """Announcements of the public workshops ahead, and outcomes of the ones held."""
+    """The public workshops ahead, the next first; then the past ones, the latest first."""
     public = Workshop.objects.public().exclude(status=Workshop.Status.CANCELLED)
     demo = demo_registry.keys(Workshop)
-    announcements = [
-        NewsItem(
-            is_outcome=False,
-            workshop=workshop,
-            title=workshop.title,
-            summary=workshop.description,
-            url=workshop.get_absolute_url(),
-            updated=workshop.updated_at,
-            is_demo=str(workshop.pk) in demo,
-        )
-        for workshop in public.upcoming(today).select_related("theme")
-    ]
-    outcomes = [
-        NewsItem(
-            is_outcome=True,
-            workshop=outcome.workshop,
-            title=f"What we agreed: {outcome.workshop.title}",
-            summary=outcome.summary,
-            url=outcome.workshop.get_absolute_url() + "#outcome",
-            updated=outcome.updated_at,
-            outcome=outcome,
-        )
-        for outcome in Outcome.objects.filter(workshop__in=public)
-        .select_related("workshop__theme")
+    ahead = sorted(
+        (_announcement(w, demo) for w in public.upcoming(today).select_related("theme")),
+        key=_when,
+    )
+    past = [
+        _outcome(outcome, demo)
+        if (outcome := getattr(workshop, "outcome", None))
+        else _announcement(workshop, demo, is_past=True)
+        for workshop in public.past(today)
+        .select_related("theme", "outcome")
         .prefetch_related(
             Prefetch(
-                "follow_up_events",
+                "outcome__follow_up_events",
                 queryset=Workshop.objects.public().order_by("date", "start_time"),
             )
         )
     ]
-    return sorted(
-        announcements + outcomes,
-        # A past event's start time may be unrecorded: it sorts first on its day.
-        key=lambda item: (
-            item.workshop.date,
-            item.workshop.start_time or datetime.time.min,
-            item.is_outcome,
-        ),
-        reverse=True,
-    )
+    return ahead + sorted(past, key=_when, reverse=True)
 
 
 def news(request):

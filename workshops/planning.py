@@ -70,16 +70,6 @@ def programme_for(year):
     return quarters, others
 
 
-def next_usual_day(today):
-    """The next quarterly workshop's usual day, today included."""
-    return next(
-        day
-        for year in (today.year, today.year + 1)
-        for quarter in QUARTERS
-        if (day := default_day(year, quarter)) >= today
-    )
-
-
 def next_free_quarter_day(today=None):
     """The usual day of the next quarter with no quarterly workshop planned."""
     today = today or timezone.localdate()
@@ -95,6 +85,21 @@ def next_free_quarter_day(today=None):
             if day > today and (year, quarter) not in planned:
                 return day
         year += 1
+
+
+def year_to_plan(today=None):
+    """The year the planner opens on: the first with something left to plan, a quarter
+    ahead with no quarterly workshop or a workshop ahead still in draft. On the day of a
+    year's last workshop, that is the next year."""
+    today = today or timezone.localdate()
+    first_draft = (
+        Workshop.objects.filter(status=Workshop.Status.DRAFT, date__gt=today)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    free = next_free_quarter_day(today)
+    return min(free.year, first_draft.year) if first_draft else free.year
 
 
 def _unique_slug(workshop):

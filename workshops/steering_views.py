@@ -54,7 +54,7 @@ def steering_member_required(view):
 @steering_member_required
 def planner(request, year=None):
     today = timezone.localdate()
-    year = year or planning.next_usual_day(today).year
+    year = year or planning.year_to_plan(today)
     if not FIRST_YEAR <= year <= today.year + 10:
         raise Http404("No programme for that year.")
     quarters, others = planning.programme_for(year)

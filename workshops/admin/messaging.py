@@ -5,18 +5,22 @@ The actions call the workshop services; the messages follow from them
 counts the outbox rows as the workers send them.
 """
 
+from collections import Counter
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
 from collaborative.models import OutgoingEmail
 from workshops import errors, services
+from workshops import messaging as workshop_messaging
 from workshops.admin import rules
 from workshops.models import ACTIVE_STATUSES, Workshop
 
@@ -92,10 +96,22 @@ def cancel_workshop(modeladmin, request, queryset):
 
 
 def invitation_progress(request, workshop_id):
-    """Sent, failed and total invitations of a workshop, reloading while they go out."""
+    """Sent, failed and total invitations of a workshop, reloading while they go out; who was
+    not invited, and why; and a reminder to confirm their address for those who lack that."""
     if not request.user.has_perm("collaborative.view_outgoingemail"):
         raise PermissionDenied
     workshop = get_object_or_404(Workshop, pk=workshop_id)
+    if request.method == "POST":
+        return _remind_to_confirm(request, workshop)
+    not_invited = workshop_messaging.not_invited(workshop)
+    reminded = set(
+        OutgoingEmail.objects.filter(
+            workshop=workshop, kind=OutgoingEmail.Kind.CONFIRM_ADDRESS_REMINDER
+        ).values_list("recipient_id", flat=True)
+    )
+    to_remind = [
+        row for row in not_invited if row.may_be_reminded and row.person.pk not in reminded
+    ]
     invitations = OutgoingEmail.objects.filter(
         workshop=workshop, kind=OutgoingEmail.Kind.INVITATION
     )
@@ -115,5 +131,32 @@ def invitation_progress(request, workshop_id):
                 reverse("admin:collaborative_outgoingemail_changelist")
                 + f"?workshop__id__exact={workshop.pk}&kind__exact={OutgoingEmail.Kind.INVITATION}"
             ),
+            "not_invited": not_invited,
+            "reasons": Counter(
+                reason for row in not_invited for reason in row.reasons
+            ).most_common(),
+            "reminded": reminded,
+            "to_remind": len(to_remind),
+            "may_remind": workshop.status == Workshop.Status.OPEN
+            and request.user.has_perm("workshops.change_workshop"),
         },
     )
+
+
+def _remind_to_confirm(request, workshop):
+    if not request.user.has_perm("workshops.change_workshop"):
+        raise PermissionDenied
+    if workshop.status != Workshop.Status.OPEN:
+        messages.warning(request, "Reminders go only while the workshop is open for booking.")
+    else:
+        now, before = workshop_messaging.remind_to_confirm_addresses(workshop)
+        messages.success(
+            request,
+            f"{now} reminder{pluralize(now)} to confirm an e-mail address recorded"
+            + (
+                f"; {before} had been reminded already and are not e-mailed again."
+                if before
+                else "."
+            ),
+        )
+    return redirect(progress_url(workshop))

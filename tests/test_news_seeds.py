@@ -1,0 +1,47 @@
+"""The News and events page with the demo data: the Collaborative's own past events, from
+its record (the seeds), the latest first, after the workshops ahead."""
+
+import html
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+# The mark makes the run set up the test database, which the module's fixture uses.
+pytestmark = pytest.mark.django_db
+
+# The seeds' events, the latest first (news-and-events-2018-2020.txt, collaborative-about-2022.txt).
+PAST_EVENTS = [
+    "How to grow a support workforce to meet NHS ambitions?",  # 28 November 2022
+    "Diversity and inclusion",  # 16 November 2020
+    "Health Education England's National Mental Health programme of work",  # 15 September 2020
+    "Psychological support for NHS staff",  # 2 July 2020
+    "What we agreed: Workforce issues arising from the COVID-19",  # 14 May 2020
+    "Strategic workforce planning in mental health settings",  # 5 March 2020
+    "Adopting the Thriving at Work recommendations",  # February 2018
+]
+
+
+@pytest.fixture(scope="module")
+def news_page(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        response = Client().get(reverse("news"))
+        transaction.set_rollback(True)
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def test_the_past_events_of_the_record_are_news_the_latest_first(news_page):
+    past = news_page[news_page.index("Past events and what they agreed") :]
+
+    positions = [past.index(title) for title in PAST_EVENTS]
+
+    assert positions == sorted(positions)
+
+
+def test_the_workshops_ahead_come_first(news_page):
+    assert news_page.index("Coming up") < news_page.index("Past events and what they agreed")
