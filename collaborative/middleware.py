@@ -16,8 +16,10 @@ class RefuseUnusableInputMiddleware:
     surrogate, or whose query string cannot be decoded; the page (400.html) says so.
 
     One check for every URL, so that no view, form, admin filter or database query has
-    to meet such a value (issue 12: each answered 500). It sits last in MIDDLEWARE, so
-    the refusal passes back through the others (security headers, no-store).
+    to meet such a value (issue 12: each answered 500). It comes straight after Django's
+    SecurityMiddleware, before anything reads the session cookie (a NUL in it reaches
+    PostgreSQL when the session loads), so the refusal has the security middleware's
+    headers only; 400.html, like 500.html, is a static page without scripts.
     """
 
     def __init__(self, get_response):

@@ -115,6 +115,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the session cookie, the query or the form.
+    "collaborative.middleware.RefuseUnusableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -127,8 +129,6 @@ MIDDLEWARE = [
     "collaborative.security.middleware.MFARequiredMiddleware",
     "collaborative.security.middleware.PrivateResponsesMiddleware",
     "workshops.audit.DoorMiddleware",
-    # Last, so that its 400 passes back through all of the above.
-    "collaborative.middleware.RefuseUnusableInputMiddleware",
 ]
 
 if PRODUCTION:
