@@ -331,6 +331,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workshops.tasks.close_due_bookings",
         "schedule": crontab(minute=5, hour="0,8"),
     },
+    # Access and dietary needs are removed the night after the workshop, and once a place
+    # or a workshop is cancelled (the privacy notice says so).
+    "forget-access-needs": {
+        "task": "workshops.tasks.forget_access_needs",
+        "schedule": crontab(minute=15, hour=0),
+    },
     # Feedback: the attendees of a held workshop are asked once it has ended (mark_held
     # asks at once when it already has).
     "request-feedback": {

@@ -168,7 +168,7 @@ def test_a_second_place_in_one_functional_area_is_refused_in_the_admin(
 
     response = ops_client.post(BOOK, {"workshop": workshop.pk, "person": nurse.pk})
 
-    assert "already has a Nursing representative" in messages_of(response)[0]
+    assert "already has its Nursing representative" in messages_of(response)[0]
     assert not Booking.objects.filter(person=nurse).exists()
 
 
@@ -212,7 +212,7 @@ def test_an_override_with_its_reason_books_beyond_the_caps_and_is_in_the_audit_t
         operations_manager,
     )
     assert event.data["reason"] == "Agreed by the steering group: host Trust."
-    assert "already has a Nursing representative" in event.data["rule"]
+    assert "already has its Nursing representative" in event.data["rule"]
 
 
 def test_an_override_never_goes_beyond_capacity(ops_client, trust_a):

@@ -439,7 +439,7 @@ def test_the_booking_form_starts_with_myself_and_my_own_functional_area(
 
     assert re.search(r'<input type="radio" name="attendee" value="myself"[^>]*checked', page)
     assert re.search(
-        r'<input type="radio" name="functional_area" value="nursing"[^>]*checked', page
+        r'<input type="radio" name="own_functional_area" value="nursing"[^>]*checked', page
     )
     assert 'name="csrfmiddlewaretoken"' in page
 
@@ -507,7 +507,7 @@ def test_a_booking_awaiting_approval_says_so(client, workshop, trust_a):
 def test_booking_for_myself_in_another_functional_area(client, workshop, director_a):
     client.force_login(director_a)
 
-    client.post(book_url(workshop), {"attendee": "myself", "functional_area": HR})
+    client.post(book_url(workshop), {"attendee": "myself", "own_functional_area": HR})
 
     assert Booking.objects.get().functional_area == HR
 
@@ -523,6 +523,7 @@ def test_booking_for_an_existing_colleague_of_my_trust(client, workshop, directo
             "full_name": "Lee Chan",
             "email": "lee.chan@ta1.nhs.uk",
             "seniority": Seniority.DIRECTOR,
+            "functional_area": HR,
         },
     )
 
@@ -579,6 +580,7 @@ def test_a_colleague_address_on_another_domain_is_refused_and_nothing_is_created
                 "full_name": "Lee Chan",
                 "email": "lee@gmail.com",
                 "seniority": Seniority.DIRECTOR,
+                "functional_area": HR,
             },
         )
 
@@ -599,6 +601,7 @@ def test_a_colleague_of_another_trust_is_refused(client, workshop, director_a, d
             "full_name": "Sam Patel",
             "email": director_b.email,
             "seniority": Seniority.DIRECTOR,
+            "functional_area": HR,
         },
     )
 
@@ -625,7 +628,7 @@ def test_a_refused_booking_for_a_new_colleague_leaves_no_account_and_no_e_mail(
             },
         )
 
-    assert "already has a Nursing representative" in error_summary(response)
+    assert "already has its Nursing representative" in error_summary(response)
     assert not User.objects.filter(email="nia@ta1.nhs.uk").exists()
     assert mailoutbox == []
 
@@ -680,9 +683,13 @@ def _unverified(workshop, trust_a, director_a):
         (_closed, {}, "Booking for this workshop has closed."),
         (_lapsed, {}, "Avon Test NHS Trust is not an active member of the Collaborative"),
         (_unverified, {}, "Confirm your e-mail address before you book"),
-        (_nursing_taken, {}, "Your Trust already has a Nursing representative for this workshop"),
+        (_nursing_taken, {}, "Your Trust already has its Nursing representative for this workshop"),
         (_trust_full, {}, "Your Trust already has all 3 of its places"),
-        (lambda *args: None, {"functional_area": "chief_executive"}, "Choose the functional area"),
+        (
+            lambda *args: None,
+            {"own_functional_area": "chief_executive"},
+            "Choose the functional area",
+        ),
     ],
     ids=["closed", "lapsed", "unverified", "area-taken", "trust-full", "tampered-area"],
 )
@@ -749,6 +756,7 @@ def test_booking_someone_already_booked_under_another_trust_is_an_error(
             "full_name": "Mo Ver",
             "email": "mover@ta1.nhs.uk",
             "seniority": Seniority.DIRECTOR,
+            "functional_area": HR,
         },
     )
 
@@ -902,7 +910,7 @@ def test_changing_the_attendee_keeps_the_functional_area_rule(
         },
     )
 
-    assert "already has a HR / Workforce representative" in error_summary(response)
+    assert "already has its HR / Workforce representative" in error_summary(response)
 
 
 # Cancelling ------------------------------------------------------------
@@ -1172,7 +1180,7 @@ def test_my_trusts_bookings_takes_as_many_queries_for_100_bookings_as_for_1(
     with_a_hundred, response = _queries(client, reverse("workshops:trust_bookings"))
 
     shown = len(response.context["upcoming"]) + len(response.context["past"])
-    assert shown == 100
+    assert shown == 80  # all but the cancelled ones
     assert with_a_hundred == with_one
 
 

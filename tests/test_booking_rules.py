@@ -67,7 +67,7 @@ def test_second_place_in_the_same_functional_area_is_refused_with_the_holders_na
     with pytest.raises(errors.FunctionalAreaTaken) as refusal:
         book(workshop, colleague(trust_a, NURSING))
     assert refusal.value.message == (
-        "Your Trust already has a Nursing representative for this workshop: Jane Smith. "
+        "Your Trust already has its Nursing representative for this workshop: Jane Smith. "
         "Choose another functional area, or ask Jane to cancel."
     )
 

@@ -119,6 +119,7 @@ def test_attendee_list_has_a_row_per_booking_by_organisation_then_name(ops_clien
             "Functional area",
             "Status",
             "Attended",
+            "Access and dietary needs",
         ],
         [
             "Amir Khan",
@@ -127,6 +128,7 @@ def test_attendee_list_has_a_row_per_booking_by_organisation_then_name(ops_clien
             "TA1",
             "HR / Workforce",
             "Awaiting approval",
+            "",
             "",
         ],
         [
@@ -137,6 +139,7 @@ def test_attendee_list_has_a_row_per_booking_by_organisation_then_name(ops_clien
             "Nursing",
             "Confirmed",
             "",
+            "",
         ],
         [
             "Chris Lee",
@@ -145,6 +148,7 @@ def test_attendee_list_has_a_row_per_booking_by_organisation_then_name(ops_clien
             "",
             "",
             "Confirmed",
+            "",
             "",
         ],
     ]

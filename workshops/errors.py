@@ -4,6 +4,10 @@ from django.utils import formats
 
 
 class BookingError(Exception):
+    # The form field a refusal is about, if any: a page shows it there, linked from the
+    # error summary (e.g. "functional_area", "email" for a colleague's address).
+    field = None
+
     def __init__(self, message):
         super().__init__(message)
         self.message = message
@@ -45,15 +49,18 @@ class AlreadyBooked(BookingError):
         who = "You already have" if for_self else f"{booking.person} already has"
         super().__init__(f"{who} a booking for this workshop ({booking.get_status_display()}).")
         self.booking = booking
+        self.field = None if for_self else "email"
 
 
 class FunctionalAreaTaken(BookingError):
+    field = "functional_area"
+
     def __init__(self, holder):
         area = holder.get_functional_area_display()
         first_name = holder.person.get_short_name()
         super().__init__(
-            f"Your Trust already has a {area} representative for this workshop: {holder.person}. "
-            f"Choose another functional area, or ask {first_name} to cancel."
+            f"Your Trust already has its {area} representative for this workshop: "
+            f"{holder.person}. Choose another functional area, or ask {first_name} to cancel."
         )
 
 
@@ -67,11 +74,11 @@ class TrustPlacesFull(BookingError):
 
 
 class NotAColleague(BookingError):
-    pass
+    field = "email"
 
 
 class InvalidChoice(BookingError):
-    pass
+    field = "functional_area"
 
 
 class InvitationNotUsable(BookingError):

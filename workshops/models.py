@@ -54,6 +54,16 @@ class WorkshopQuerySet(models.QuerySet):
     def past(self, today=None):
         return self.filter(date__lt=today or timezone.localdate()).order_by("-date", "-start_time")
 
+    def open_for_booking(self, today=None):
+        """Workshops taking bookings today (the queryset twin of ``is_open_for_booking``)."""
+        today = today or timezone.localdate()
+        return self.filter(
+            models.Q(booking_opens_on__isnull=True) | models.Q(booking_opens_on__lte=today),
+            models.Q(booking_closes_on__isnull=True) | models.Q(booking_closes_on__gte=today),
+            status=Workshop.Status.OPEN,
+            date__gte=today,
+        )
+
 
 class Workshop(OneLineFields, models.Model):
     """A strategic workshop of the Collaborative, usually one of four a year."""
@@ -474,6 +484,13 @@ class Booking(models.Model):
         help_text="Whether the person came: unknown until the operations manager records it "
         "for a confirmed place at a workshop that has taken place.",
     )
+    access_needs = models.TextField(
+        "access and dietary needs",
+        blank=True,
+        help_text="What the attendee needs at an in-person workshop. Seen only by the attendee "
+        "and the operations manager (and the venue, through the attendee list); removed after "
+        "the workshop, or once the booking or the workshop is cancelled.",
+    )
     calendar_sequence = models.PositiveIntegerField(
         default=0,
         editable=False,
@@ -660,6 +677,8 @@ class BookingEvent(models.Model):
         OFFER_EXPIRED = "offer_expired", "Offer expired"
         WORKSHOP_CANCELLED = "workshop_cancelled", "Workshop cancelled"
         ATTENDANCE = "attendance", "Attendance recorded"
+        ACCESS_NEEDS = "access_needs", "Access and dietary needs given or changed"
+        ACCESS_NEEDS_REMOVED = "access_needs_removed", "Access and dietary needs removed"
 
     booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=30, choices=Action)

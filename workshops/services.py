@@ -24,6 +24,7 @@ from django.utils import timezone
 from collaborative.models import FunctionalArea
 from trusts.models import AffiliationRequest
 from workshops import errors, feedback, history, messaging
+from workshops.audit import current_door
 from workshops.models import (
     WAITING_LIST_ORDER,
     Booking,
@@ -222,12 +223,15 @@ def _save_new(booking):
 
 
 @transaction.atomic
-def book_place(*, workshop, person, booked_by, functional_area=None, now=None):
+def book_place(*, workshop, person, booked_by, functional_area=None, access_needs="", now=None):
     """Book a Trust place for ``person`` (the booker or a colleague of the booker's Trust).
 
+    ``access_needs`` are the attendee's access and dietary needs, if any (``Booking.
+    access_needs``: only the attendee and the operations manager see them).
     Returns the booking: confirmed, awaiting approval, or on the waiting list when full.
     """
     now = now or timezone.now()
+    access_needs = _clean_access_needs(access_needs)
     # Who may book depends on the people alone: checked before the lock, to keep it short.
     check_may_book_for_trust(booked_by)
     if person.pk != booked_by.pk:
@@ -260,17 +264,19 @@ def book_place(*, workshop, person, booked_by, functional_area=None, now=None):
             one_per_functional_area=workshop.one_per_functional_area,
             status=status,
             requested_at=now,
+            access_needs=access_needs,
         )
     )
-    booking.log(Action.BOOKED, by=booked_by, status=status)
+    booking.log(Action.BOOKED, by=booked_by, status=status, **_access_needs_given(access_needs))
     messaging.booking_made(booking)
     return booking
 
 
 @transaction.atomic
-def book_with_invitation(*, token, person, now=None):
+def book_with_invitation(*, token, person, access_needs="", now=None):
     """Book a stakeholder representative's place through their single-use invitation."""
     now = now or timezone.now()
+    access_needs = _clean_access_needs(access_needs)
     invitation = (
         Invitation.objects.select_for_update()
         .select_related("workshop")
@@ -305,11 +311,18 @@ def book_with_invitation(*, token, person, now=None):
             stakeholder_body_id=person.stakeholder_body_id,
             status=status,
             requested_at=now,
+            access_needs=access_needs,
         )
     )
     invitation.used_at = now
     invitation.save(update_fields=["used_at"])
-    booking.log(Action.BOOKED, by=person, status=status, invitation=invitation.pk)
+    booking.log(
+        Action.BOOKED,
+        by=person,
+        status=status,
+        invitation=invitation.pk,
+        **_access_needs_given(access_needs),
+    )
     messaging.booking_made(booking)
     return booking
 
@@ -494,14 +507,18 @@ def reject_booking(*, booking, by, now=None):
 
 
 @transaction.atomic
-def change_attendee(*, booking, person, functional_area=None, changed_by, now=None):
+def change_attendee(
+    *, booking, person, functional_area=None, changed_by, access_needs=None, now=None
+):
     """Give a Trust's place to another colleague of the same Trust, under the same rules.
 
     Possible after booking closes, until the workshop starts: that is when someone falls
     ill. The person replaced loses the place and its calendar entry; the new attendee
-    gets their own confirmation (or offer); whoever booked it gets copies.
+    gets their own confirmation (or offer); whoever booked it gets copies. The access
+    needs of the person replaced go with them; ``access_needs`` are the new attendee's.
     """
     now = now or timezone.now()
+    access_needs = None if access_needs is None else _clean_access_needs(access_needs)
     workshop, booking = _lock_booking(booking)
     if booking.status == BookingStatus.CANCELLED:
         raise errors.NotAllowed("This booking has been cancelled; make a new booking instead.")
@@ -528,8 +545,18 @@ def change_attendee(*, booking, person, functional_area=None, changed_by, now=No
     booking.functional_area = functional_area
     if replaced.pk != person.pk:
         booking.calendar_sequence += 1
+        booking.access_needs = access_needs or ""
+    elif access_needs is not None:
+        booking.access_needs = access_needs
     booking.save(
-        update_fields=["person", "functional_area", "status", "calendar_sequence", "updated_at"]
+        update_fields=[
+            "person",
+            "functional_area",
+            "status",
+            "calendar_sequence",
+            "access_needs",
+            "updated_at",
+        ]
     )
     booking.log(
         Action.ATTENDEE_CHANGED,
@@ -538,6 +565,7 @@ def change_attendee(*, booking, person, functional_area=None, changed_by, now=No
         attendee=person.email,
         functional_area=functional_area,
         status=booking.status,
+        **_access_needs_given(booking.access_needs),
     )
     if replaced.pk != person.pk:
         messaging.place_given_away(
@@ -548,6 +576,95 @@ def change_attendee(*, booking, person, functional_area=None, changed_by, now=No
     else:
         messaging.booking_made(booking)
     return booking
+
+
+# Access and dietary needs --------------------------------------------------------
+#
+# The attendee's own words about what they need at an in-person workshop. Only the
+# attendee and the operations manager see them (and the venue, through the attendee
+# list); whoever booked a colleague's place learns only whether some were given. They
+# are removed after the workshop (``forget_access_needs``, daily), as the privacy notice
+# says. The audit trail records that they were given or removed, never what they say.
+
+ACCESS_NEEDS_MAX_LENGTH = 1000
+
+
+def _clean_access_needs(text):
+    text = (text or "").strip()
+    if len(text) > ACCESS_NEEDS_MAX_LENGTH:
+        raise _refusal(
+            errors.NotAllowed,
+            f"Access and dietary needs must be {ACCESS_NEEDS_MAX_LENGTH} characters or fewer.",
+            field="access_needs",
+        )
+    return text
+
+
+def _access_needs_given(text):
+    return {"access_needs_given": True} if text else {}
+
+
+def may_see_access_needs(person, booking):
+    """The attendee and the operations manager; not whoever booked the place, nor the Trust."""
+    if person is None or not person.is_authenticated or not person.is_active:
+        return False
+    return person.pk == booking.person_id or is_operations(person)
+
+
+@transaction.atomic
+def record_access_needs(*, booking, by, text, now=None):
+    """Give, change or take away the attendee's access and dietary needs for a place still
+    to come. Only the attendee and the operations manager may."""
+    now = now or timezone.now()
+    text = _clean_access_needs(text)
+    workshop, booking = _lock_booking(booking)
+    if not may_see_access_needs(by, booking):
+        raise errors.NotAllowed(
+            f"Only {booking.person} and the programme operations manager can give or change "
+            f"{booking.person}'s access and dietary needs."
+        )
+    if booking.status == BookingStatus.CANCELLED:
+        raise errors.NotAllowed("This booking has been cancelled, so it needs no access needs.")
+    if workshop.has_taken_place or workshop.date < timezone.localdate(now):
+        raise errors.NotAllowed(
+            "This workshop has already taken place, so its access needs are no longer kept."
+        )
+    if text == booking.access_needs:
+        return booking
+    booking.access_needs = text
+    booking.save(update_fields=["access_needs", "updated_at"])
+    booking.log(Action.ACCESS_NEEDS, by=by, access_needs_given=bool(text))
+    return booking
+
+
+@transaction.atomic
+def forget_access_needs(*, today=None):
+    """Remove the access needs of places at workshops that have taken place, and of cancelled
+    places and workshops. Run daily; safe to repeat. Returns how many were removed."""
+    today = today or timezone.localdate()
+    done = (
+        Q(workshop__date__lt=today)
+        | Q(workshop__status__in=(Workshop.Status.HELD, Workshop.Status.CANCELLED))
+        | Q(status=BookingStatus.CANCELLED)
+    )
+    due = list(
+        Booking.objects.select_for_update()
+        .filter(done)
+        .exclude(access_needs="")
+        .values_list("pk", flat=True)
+    )
+    Booking.objects.filter(pk__in=due).update(access_needs="", updated_at=timezone.now())
+    BookingEvent.objects.bulk_create(
+        BookingEvent(
+            booking_id=pk,
+            action=Action.ACCESS_NEEDS_REMOVED,
+            actor=None,
+            door=current_door(),
+            data={"rule": "removed after the workshop, as the privacy notice says"},
+        )
+        for pk in due
+    )
+    return len(due)
 
 
 # Workshops, and the operations manager's own booking changes -----------------------
@@ -983,6 +1100,8 @@ def move_booking(*, booking, to_workshop, moved_by, now=None):
             one_per_functional_area=target.one_per_functional_area,
             status=status,
             requested_at=now,
+            # The person's needs go with them; the old booking's are removed with it.
+            access_needs=booking.access_needs,
         )
     )
     status_before = booking.status

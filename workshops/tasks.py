@@ -24,6 +24,14 @@ def close_due_bookings():
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
+def forget_access_needs():
+    """Periodic: remove the access and dietary needs of places at workshops that have taken
+    place, and of cancelled places (the privacy notice's rule; safe to repeat)."""
+    with audit.through("task forget_access_needs"):
+        return services.forget_access_needs()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def request_feedback():
     """Periodic: ask the attendees of held workshops that have ended for their feedback
     (each once, however often this runs)."""

@@ -14,6 +14,9 @@ urlpatterns = [
     path("bookings/<int:pk>/offer/accept/", views.accept_offer, name="accept_offer"),
     path("bookings/<int:pk>/offer/decline/", views.decline_offer, name="decline_offer"),
     path("bookings/<int:pk>/calendar.ics", views.calendar, name="calendar"),
+    path("bookings/<int:pk>/access-needs/", views.access_needs, name="access_needs"),
+    path("bookings/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
+    path("bookings/attended/", views.attended, name="attended"),
     path("bookings/feedback/<str:token>/", feedback_views.feedback_form, name="feedback"),
     # Before "<slug:slug>/", which would otherwise take "invitations" for a workshop.
     path("invitations/<str:token>/", views.invitation, name="invitation"),

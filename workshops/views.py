@@ -9,8 +9,8 @@ person's to see, so that other Trusts' bookings cannot even be told to exist.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
@@ -20,7 +20,16 @@ from collaborative.services import find_or_create_colleague
 from resources.models import Resource
 from workshops import agenda, errors, services
 from workshops.calendar import booking_calendar
-from workshops.forms import BookingForm, ChangeAttendeeForm, ConfirmForm
+from workshops.certificates import certificate_pdf
+from workshops.forms import (
+    COLLEAGUE,
+    MYSELF,
+    AccessNeedsForm,
+    BookingForm,
+    ChangeAttendeeForm,
+    ConfirmForm,
+    InvitationForm,
+)
 from workshops.models import Booking, BookingStatus, Invitation, Workshop
 
 
@@ -62,12 +71,24 @@ def detail(request, slug):
 
 @login_required
 def book(request, slug):
+    """Book a place. People book their own; a Trust's confirmed directors also book for
+    colleagues, and only for colleagues once they have a place themselves
+    (``?for=colleague`` starts the form on a colleague)."""
     workshop = get_object_or_404(Workshop.objects.public().with_places_taken(), slug=slug)
     full = _places_left(workshop) == 0
+    mode = _booking_mode(request.user, workshop)
+    if mode == COLLEAGUE and request.method == "POST" and request.POST.get("attendee") == MYSELF:
+        # A second "myself" from a page that offered it (a double submit): show the booking.
+        own = workshop.bookings.active().get(person=request.user)
+        messages.info(request, errors.AlreadyBooked(own, for_self=True).message)
+        return redirect("workshops:booking", own.pk)
     form = BookingForm(
         _posted(request),
         booker=request.user,
-        submit_label="Join the waiting list" if full else "Book a place",
+        workshop=workshop,
+        mode=mode,
+        chosen=COLLEAGUE if request.GET.get("for") == COLLEAGUE else None,
+        submit_label=_submit_label(mode, full),
     )
     if form.is_valid():
         try:
@@ -76,9 +97,9 @@ def book(request, slug):
             if _is_repeat(refusal.booking, request.user, form):
                 messages.info(request, refusal.message)
                 return redirect("workshops:booking", refusal.booking.pk)
-            form.add_error(None, refusal.message)
+            form.add_error(form.field_for(refusal.field), refusal.message)
         except errors.BookingError as refusal:
-            form.add_error(None, refusal.message)
+            form.add_error(form.field_for(refusal.field), refusal.message)
         else:
             messages.success(request, _outcome(booking, request.user, new_account))
             return redirect("workshops:booking", booking.pk)
@@ -90,8 +111,9 @@ def book(request, slug):
             "workshop": workshop,
             "form": form,
             "full": full,
+            "for_colleague_only": mode == COLLEAGUE,
             "refusal": refusal,
-            "refusal_needs_profile": _needs_profile(refusal),
+            "refusal_needs_profile": _needs_profile(refusal, request.user),
         },
     )
 
@@ -101,6 +123,28 @@ def booking(request, pk):
     booking = _get_booking_for_user(request, pk)
     Booking.set_waiting_positions([booking])
     return render(request, "workshops/booking.html", _booking_context(request, booking))
+
+
+@login_required
+def access_needs(request, pk):
+    """The attendee gives or changes their access and dietary needs; nobody else sees them
+    here, so to anyone else the page does not exist."""
+    booking = _get_booking_for_user(request, pk)
+    if not services.may_see_access_needs(request.user, booking):
+        raise Http404
+    form = AccessNeedsForm(_posted(request), initial={"access_needs": booking.access_needs})
+    if form.is_valid():
+        try:
+            booking = services.record_access_needs(
+                booking=booking, by=request.user, text=form.cleaned_data["access_needs"]
+            )
+        except errors.BookingError as refusal:
+            form.add_error("access_needs" if refusal.field else None, refusal.message)
+        else:
+            given = "saved" if booking.access_needs else "removed"
+            messages.success(request, f"Your access and dietary needs are {given}.")
+            return redirect("workshops:booking", booking.pk)
+    return render(request, "workshops/access_needs.html", {"booking": booking, "form": form})
 
 
 @login_required
@@ -124,7 +168,7 @@ def change_attendee(request, pk):
                     changed_by=request.user,
                 )
         except errors.BookingError as refusal:
-            form.add_error(None, refusal.message)
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         else:
             text = f"{person} now has this booking ({booking.get_status_display().lower()})."
             messages.success(request, text + _set_up_note(person, new_account))
@@ -188,19 +232,74 @@ def my_bookings(request):
         {
             **_upcoming_and_past(bookings),
             "manages_trust_bookings": services.manages_trust_bookings(request.user),
+            "open_to_colleagues": _open_to_colleagues(request.user),
         },
     )
 
 
 @login_required
 def trust_bookings(request):
-    context = {"refusal": None, "upcoming": [], "past": []}
+    """A Trust's bookings for its directors: places still to come (not the cancelled ones),
+    and past places with who attended."""
+    context = {"refusal": None, "upcoming": [], "past": [], "open_to_colleagues": []}
     if services.manages_trust_bookings(request.user):
-        bookings = services.bookings_visible_to(request.user).filter(trust_id=request.user.trust_id)
+        bookings = (
+            services.bookings_visible_to(request.user)
+            .filter(trust_id=request.user.trust_id)
+            .exclude(status=BookingStatus.CANCELLED)
+        )
         context.update(_upcoming_and_past(bookings))
+        context["open_to_colleagues"] = _open_to_colleagues(request.user)
     else:
         context["refusal"] = _refusal(request.user) or _not_a_manager(request.user)
     return render(request, "workshops/trust_bookings.html", context)
+
+
+@login_required
+def attended(request):
+    """The workshops the person attended, as the operations manager recorded, each with its
+    certificate of attendance."""
+    bookings = (
+        Booking.objects.filter(person=request.user, attended=True)
+        .select_related("workshop", "trust", "stakeholder_body")
+        .order_by("-workshop__date", "-workshop__start_time", "-pk")
+    )
+    not_recorded = (
+        Booking.objects.filter(
+            person=request.user, status=BookingStatus.CONFIRMED, attended__isnull=True
+        )
+        .filter(
+            Q(workshop__status=Workshop.Status.HELD)
+            | (
+                Q(workshop__date__lt=timezone.localdate())
+                & ~Q(workshop__status__in=(Workshop.Status.DRAFT, Workshop.Status.CANCELLED))
+            )
+        )
+        .count()
+    )
+    return render(
+        request,
+        "workshops/attended.html",
+        {"bookings": bookings, "not_recorded": not_recorded},
+    )
+
+
+@login_required
+def certificate(request, pk):
+    """The certificate of attendance, for the person who attended and the operations
+    manager only; to anyone else, and for an attendance not recorded, it does not exist."""
+    booking = get_object_or_404(
+        Booking.objects.select_related("workshop", "person", "trust", "stakeholder_body"),
+        pk=pk,
+        attended=True,
+    )
+    if booking.person_id != request.user.pk and not services.is_operations(request.user):
+        raise Http404
+    response = HttpResponse(certificate_pdf(booking), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="nmhwdc-certificate-{booking.workshop.slug}.pdf"'
+    )
+    return response
 
 
 @login_required
@@ -214,12 +313,16 @@ def invitation(request, token):
         return render(
             request, "workshops/invitation_not_yours.html", {"workshop": invitation.workshop}
         )
-    form = ConfirmForm(_posted(request))
+    form = InvitationForm(_posted(request), workshop=invitation.workshop)
     if form.is_valid():
         try:
-            booking = services.book_with_invitation(token=token, person=request.user)
+            booking = services.book_with_invitation(
+                token=token,
+                person=request.user,
+                access_needs=form.cleaned_data.get("access_needs", ""),
+            )
         except errors.BookingError as refusal:
-            form.add_error(None, refusal.message)
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         else:
             messages.success(request, _outcome(booking, request.user))
             return redirect("workshops:booking", booking.pk)
@@ -292,9 +395,54 @@ def _not_a_manager(person):
     )
 
 
-def _needs_profile(refusal):
-    """Whether the way past a refusal starts on the profile page (affiliation, e-mail address)."""
-    return isinstance(refusal, errors.NotAffiliated | errors.NotVerified)
+def _needs_profile(refusal, person):
+    """Whether the way past a refusal starts on the profile page (affiliation, e-mail address).
+
+    Not for stakeholder representatives: they need an invitation, which the profile cannot
+    give them.
+    """
+    return isinstance(refusal, errors.NotAffiliated | errors.NotVerified) and not (
+        person.stakeholder_body_id
+    )
+
+
+def _booking_mode(person, workshop):
+    """Who the booking form can book for: MYSELF, COLLEAGUE (a director who has a place
+    already), or None: a director chooses."""
+    if not services.manages_trust_bookings(person):
+        return MYSELF
+    if workshop.bookings.active().filter(person=person).exists():
+        return COLLEAGUE
+    return None
+
+
+def _submit_label(mode, full):
+    if mode == COLLEAGUE:
+        return "Put your colleague on the waiting list" if full else "Book a place for them"
+    return "Join the waiting list" if full else "Book a place"
+
+
+def _open_to_colleagues(person):
+    """For a Trust's directors: the workshops open for booking where the Trust still has
+    places free, each with ``trust_places_free``, in one query."""
+    if not services.manages_trust_bookings(person):
+        return []
+    held = Count(
+        "bookings",
+        filter=Q(
+            bookings__trust_id=person.trust_id,
+            bookings__status__in=Booking.PLACE_HOLDING_STATUSES,
+        ),
+    )
+    workshops = (
+        Workshop.objects.open_for_booking()
+        .annotate(trust_places_held=held)
+        .filter(trust_places_held__lt=F("places_per_trust"))
+        .order_by("date", "start_time")
+    )
+    for workshop in workshops:
+        workshop.trust_places_free = workshop.places_per_trust - workshop.trust_places_held
+    return workshops
 
 
 def _booking_panel(person, workshop):
@@ -307,7 +455,7 @@ def _booking_panel(person, workshop):
         "places_left": _places_left(workshop),
         "own_booking": own_booking,
         "refusal": refusal,
-        "refusal_needs_profile": _needs_profile(refusal),
+        "refusal_needs_profile": _needs_profile(refusal, person),
     }
     if services.manages_trust_bookings(person):
         panel["trust_places"] = _trust_places(person.trust_id, workshop)
@@ -351,11 +499,18 @@ def _upcoming_and_past(bookings):
 
 
 def _booking_context(request, booking):
+    is_upcoming = booking.workshop.date >= timezone.localdate()
+    may_see_access_needs = services.may_see_access_needs(request.user, booking)
     return {
         "booking": booking,
         "is_attendee": booking.person_id == request.user.pk,
         "may_manage": services.may_manage_booking(request.user, booking),
-        "is_upcoming": booking.workshop.date >= timezone.localdate(),
+        "is_upcoming": is_upcoming,
+        "may_see_access_needs": may_see_access_needs,
+        "may_change_access_needs": may_see_access_needs
+        and is_upcoming
+        and not booking.workshop.has_taken_place
+        and booking.status != BookingStatus.CANCELLED,
     }
 
 
@@ -370,7 +525,8 @@ def _book(booker, workshop, form):
             workshop=workshop,
             person=person,
             booked_by=booker,
-            functional_area=form.cleaned_data["functional_area"] or None,
+            functional_area=form.functional_area(),
+            access_needs=form.cleaned_data.get("access_needs", ""),
         )
     return booking, new_account
 

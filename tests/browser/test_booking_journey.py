@@ -24,10 +24,10 @@ def test_a_director_books_a_place_and_downloads_the_calendar_entry(
     page.get_by_role("link", name=workshop.title).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(workshop.title)
     # The NHS.UK button style: a link that presents itself as a button.
-    page.get_by_role("button", name="Book a place").click()
+    page.get_by_role("button", name="Book a place", exact=True).click()
 
     page.get_by_role("radio", name="Myself").check()
-    page.get_by_role("button", name="Book a place").click()
+    page.get_by_role("button", name="Book a place", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("You have a confirmed place at")
 
     page.get_by_role("navigation", name="Account").get_by_role("link", name="My bookings").click()

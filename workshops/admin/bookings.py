@@ -17,8 +17,9 @@ from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from collaborative.admin_changelist import SafeDateHierarchy
 from collaborative.models import FunctionalArea, User
@@ -104,8 +105,8 @@ ATTENDANCE_LABELS = {True: "Yes", False: "No", None: ""}
 
 
 def attendee_rows(bookings):
-    """The attendee list for a sign-in sheet: a header, then a row per booking, by
-    organisation and name."""
+    """The attendee list for a sign-in sheet and the venue: a header, then a row per booking,
+    by organisation and name, with each attendee's access and dietary needs."""
     yield [
         "Name",
         "Job title",
@@ -114,6 +115,7 @@ def attendee_rows(bookings):
         "Functional area",
         "Status",
         "Attended",
+        "Access and dietary needs",
     ]
     ordered = bookings.select_related("person", "trust", "stakeholder_body").order_by(
         Coalesce("trust__name", "stakeholder_body__name"), "person__full_name", "pk"
@@ -127,6 +129,7 @@ def attendee_rows(bookings):
             booking.get_functional_area_display(),
             booking.get_status_display(),
             ATTENDANCE_LABELS[booking.attended],
+            booking.access_needs,
         ]
 
 
@@ -212,6 +215,7 @@ class BookingAdmin(SafeDateHierarchy, admin.ModelAdmin):
         "person",
         "organisation",
         "functional_area",
+        "access_needs",
         "status",
         "why_awaiting_approval",
         "booked_by",
@@ -220,6 +224,7 @@ class BookingAdmin(SafeDateHierarchy, admin.ModelAdmin):
         "cancelled_at",
         "cancellation_reason",
         "attended",
+        "certificate",
         "updated_at",
     ]
     actions = [
@@ -270,6 +275,15 @@ class BookingAdmin(SafeDateHierarchy, admin.ModelAdmin):
     @admin.display(description="Why it awaits approval")
     def why_awaiting_approval(self, booking):
         return booking.approval_reason or "-"
+
+    @admin.display(description="Certificate of attendance")
+    def certificate(self, booking):
+        if booking.attended is not True:
+            return "None: attendance is not recorded as attended"
+        return format_html(
+            '<a href="{}" download>Download the certificate (PDF)</a>',
+            reverse("workshops:certificate", args=[booking.pk]),
+        )
 
     def book_on_behalf(self, request):
         """Book a place for someone, under the booking rules; a refusal keeps the form."""
