@@ -50,7 +50,9 @@ def decide_affiliation(*, request, approve, decided_by):
     Deciding twice changes nothing and e-mails no one again.
     """
     request = (
-        AffiliationRequest.objects.select_for_update()
+        # Only the request's row is locked: PostgreSQL cannot lock the nullable side of the
+        # outer joins that bring its Trust or body.
+        AffiliationRequest.objects.select_for_update(of=("self",))
         .select_related("person", "trust", "stakeholder_body")
         .get(pk=request.pk)
     )
@@ -176,7 +178,7 @@ def confirm_seniority(*, person, confirmed_by, now=None):
     stays awaiting approval, for the operations manager to decide. Safe to repeat.
     """
     now = now or timezone.now()
-    locked = User.objects.select_for_update().select_related("trust").get(pk=person.pk)
+    locked = User.objects.select_for_update(of=("self",)).select_related("trust").get(pk=person.pk)
     _check_may_confirm(confirmed_by, locked)
     if locked.seniority not in DIRECTOR_LEVEL:
         stated = f"“{locked.get_seniority_display()}”" if locked.seniority else "not stated"
