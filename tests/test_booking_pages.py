@@ -558,9 +558,7 @@ def test_booking_for_a_new_colleague_creates_their_account_and_e_mails_them(
     # Besides Lee's own e-mails, the booker gets a copy of what Lee was told.
     copies = [message for message in mailoutbox if message.subject.startswith("Copy for you")]
     assert [message.to for message in copies] == [[director_a.email]]
-    assert {message.to[0] for message in mailoutbox} - {director_a.email} == {
-        "lee.chan@ta1.nhs.uk"
-    }
+    assert {message.to[0] for message in mailoutbox} - {director_a.email} == {"lee.chan@ta1.nhs.uk"}
     assert (
         "We have e-mailed lee.chan@ta1.nhs.uk a link to set up their account."
         in (messages_of(response)[0])

@@ -74,9 +74,7 @@ def feed(client):
 # The page -----------------------------------------------------------------------------
 
 
-def test_the_page_lists_the_next_workshop_first_then_the_past_latest_first(
-    client, may_2020, ahead
-):
+def test_the_page_lists_the_next_workshop_first_then_the_past_latest_first(client, may_2020, ahead):
     later = WorkshopFactory(title="What makes new roles last?", date=days_ahead(120))
 
     page = text_of(client.get(reverse("news")))
