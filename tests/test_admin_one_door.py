@@ -154,7 +154,7 @@ def test_booking_beyond_a_trusts_places_is_refused_and_the_form_kept(ops_client,
     assert response.status_code == 200
     assert response.context["form"].data["person"] == str(person.pk)
     (message,) = messages_of(response)
-    assert "Avon Test NHS Trust already has all 1 of its places" in message
+    assert "Avon Test NHS Trust already has its only place" in message
     assert "Ann Other" in message
     assert not Booking.objects.filter(person=person).exists()
 
@@ -328,7 +328,7 @@ def test_a_move_to_a_full_workshop_is_refused(ops_client, director_a, director_b
 
     response = move(ops_client, [booking], full)
 
-    assert "“Full one” is full (1 places held)" in messages_of(response)[0]
+    assert "“Full one” is full (1 place held)" in messages_of(response)[0]
     # Nothing moved, so the question is asked again with the choice kept.
     assert response.context["form"].data["to_workshop"] == str(full.pk)
     booking.refresh_from_db()
@@ -346,7 +346,7 @@ def test_a_move_beyond_the_trusts_places_is_refused(ops_client, trust_a, directo
 
     response = move(ops_client, [booking], target)
 
-    assert "Avon Test NHS Trust already has all 1 of its places" in messages_of(response)[0]
+    assert "Avon Test NHS Trust already has its only place" in messages_of(response)[0]
     assert not target.bookings.filter(person=director_a).exists()
 
 

@@ -97,7 +97,7 @@ def test_approval_is_refused_when_capacity_was_cut_below_the_places_held(
     book(workshop, director_a, director_a, on_commit)
     Workshop.objects.filter(pk=workshop.pk).update(capacity=1)
 
-    with pytest.raises(errors.NotAllowed, match="places are all held by others"):
+    with pytest.raises(errors.NotAllowed, match="all held by others"):
         services.approve_booking(booking=awaiting)
 
 

@@ -202,7 +202,7 @@ def test_matrix_downloads_as_csv(ops_client, february, may, trust_a):
             "Growing a support workforce (8 Feb 2022)",
             "Thriving at work (10 May 2022)",
         ],
-        ["Avon Test NHS Trust", "TA1", "London", "None", "Attended"],
+        ["Avon Test NHS Trust", "TA1", "London", "Not booked", "Attended"],
     ]
 
 

@@ -17,7 +17,7 @@ from trusts.models import Region, Trust
 from workshops.models import PLACE_HOLDING_STATUSES, Booking, Workshop
 
 ATTENDED, BOOKED, NONE = "attended", "booked", "none"
-STATE_LABELS = {ATTENDED: "Attended", BOOKED: "Booked", NONE: "None"}
+STATE_LABELS = {ATTENDED: "Attended", BOOKED: "Booked", NONE: "Not booked"}
 
 HOLDS_A_PLACE = Q(status__in=PLACE_HOLDING_STATUSES)
 CAME = Q(attended=True)

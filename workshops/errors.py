@@ -67,9 +67,15 @@ class FunctionalAreaTaken(BookingError):
 class TrustPlacesFull(BookingError):
     def __init__(self, workshop, holders):
         names = ", ".join(str(booking.person) for booking in holders)
+        taken = (
+            "its only place"
+            if workshop.places_per_trust == 1
+            else f"all {workshop.places_per_trust} of its places"
+        )
         super().__init__(
-            f"Your Trust already has all {workshop.places_per_trust} of its places for this "
-            f"workshop ({names}). One of them must cancel before anyone else can book."
+            f"Your Trust already has {taken} for this workshop ({names}). "
+            f"{'That person' if len(holders) == 1 else 'One of them'} must cancel before anyone "
+            "else can book."
         )
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from collaborative.models import FunctionalArea
 from trusts.models import AffiliationRequest
-from workshops import errors, feedback, history, messaging
+from workshops import errors, feedback, history, messaging, wording
 from workshops.audit import current_door
 from workshops.models import (
     WAITING_LIST_ORDER,
@@ -482,8 +482,8 @@ def _check_may_still_have_place(workshop, booking, now):
     held_by_others = workshop.bookings.holding_a_place().exclude(pk=booking.pk).count()
     if held_by_others >= workshop.capacity:
         raise errors.NotAllowed(
-            f"The workshop's {workshop.capacity} places are all held by others, so this one "
-            "cannot be confirmed."
+            f"The workshop has {wording.places(workshop.capacity)}, all held by others, so this "
+            "one cannot be confirmed."
         )
 
 
@@ -888,7 +888,7 @@ def _check_places_cover_bookings(workshop, *, turning_on_areas):
     if workshop.capacity < len(holders):
         raise _refusal(
             errors.NotAllowed,
-            f"The capacity cannot be {workshop.capacity}: {len(holders)} places are already "
+            f"The capacity cannot be {workshop.capacity}: {wording.held(len(holders))} already "
             "held (confirmed, awaiting approval or offered). Choose "
             f"{len(holders)} or more, or cancel bookings first.",
             field="capacity",
@@ -991,8 +991,8 @@ def book_on_behalf(
     places_left = _places_left(workshop)
     if beyond_caps and places_left <= 0:
         raise errors.NotAllowed(
-            f"The workshop is full ({workshop.capacity} places held). An override goes beyond "
-            "a Trust's places, never beyond the workshop's capacity."
+            f"The workshop is full ({wording.places(workshop.capacity)} held). An override goes "
+            "beyond a Trust's places, never beyond the workshop's capacity."
         )
     if places_left <= 0:
         status = BookingStatus.WAITING
@@ -1079,9 +1079,9 @@ def move_booking(*, booking, to_workshop, moved_by, now=None):
     places_left = _places_left(target)
     if places_left <= 0 and booking.holds_a_place:
         raise errors.NotAllowed(
-            f"“{target.title}” is full ({target.capacity} places held): moving {person} there "
-            "would take away their place here for a place on its waiting list. Their booking "
-            "has not moved."
+            f"“{target.title}” is full ({wording.places(target.capacity)} held): moving {person} "
+            "there would take away their place here for a place on its waiting list. Their "
+            "booking has not moved."
         )
     if places_left <= 0:
         status = BookingStatus.WAITING
