@@ -391,3 +391,18 @@ def test_erasing_a_person_removes_their_access_needs_at_once(lees_booking, lee, 
 
     lees_booking.refresh_from_db()
     assert lees_booking.access_needs == ""
+
+
+@pytest.mark.postgres
+def test_the_nightly_removal_locks_the_bookings_only_not_their_workshops(lee):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    _booking_at(WorkshopFactory(date=yesterday, status=Workshop.Status.HELD), lee)
+
+    with CaptureQueriesContext(connection) as queries:
+        services.forget_access_needs()
+
+    (locking,) = [query["sql"] for query in queries if "FOR UPDATE" in query["sql"]]
+    assert locking.endswith('FOR UPDATE OF "workshops_booking"')

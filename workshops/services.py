@@ -648,7 +648,7 @@ def forget_access_needs(*, today=None):
         | Q(status=BookingStatus.CANCELLED)
     )
     due = list(
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .filter(done)
         .exclude(access_needs="")
         .values_list("pk", flat=True)
