@@ -62,6 +62,13 @@ class ResourceAdmin(SafeDateHierarchy, admin.ModelAdmin):
 
     actions = ["publish", "unpublish"]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # The admin puts a file input in a fieldset whose legend ("File:") does not name the
+        # input itself, so a screen reader announces an unnamed "choose file" button.
+        form.base_fields["file"].widget.attrs["aria-label"] = "File to upload"
+        return form
+
     @admin.action(description="Publish selected resources", permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.update(is_published=True, updated_at=timezone.now())

@@ -1,4 +1,4 @@
-"""The demo steering member drafts and agrees an agenda; a visitor then reads it.
+"""The demo steering member drafts an agenda and signs it off; a visitor then reads it.
 
 Every step finds its control by role and accessible name, as the booking journey does.
 The steering group's pages and the News and events page also pass axe-core.
@@ -53,9 +53,13 @@ def test_the_steering_member_agrees_an_agenda_that_a_visitor_then_reads(
         page.get_by_role("row").filter(has_text="What the national workforce plan")
     ).to_contain_text("10:15")
 
-    page.get_by_role("link", name="Agree the agenda").click()
-    page.get_by_role("button", name="Agree the agenda").click()
-    expect(page.get_by_role("alert")).to_contain_text("is agreed and now public")
+    # The demo steering member is the whole steering group, so under the default rule
+    # (a majority) their sign-off agrees the agenda.
+    page.get_by_role("link", name="ask the steering group to sign it off").click()
+    page.get_by_role("link", name="Sign off or ask for changes").click()
+    page.get_by_role("radio", name="I sign off this agenda").check()
+    page.get_by_role("button", name="Send your decision").click()
+    expect(page.get_by_role("alert")).to_contain_text("it is agreed and now public")
 
     visitor = browser.new_context(base_url=live_server.url, locale="en-GB")
     try:
@@ -71,9 +75,15 @@ def test_the_steering_member_agrees_an_agenda_that_a_visitor_then_reads(
 
     workshop.refresh_from_db()
     assert workshop.status == Workshop.Status.AGENDA_AGREED
-    assert [change.changed_by.email for change in workshop.changes.all()] == [
-        steering_member.email,
-        steering_member.email,
+    assert [
+        (change.changed_by.email, change.summary.split(":")[0]) for change in workshop.changes.all()
+    ] == [
+        (steering_member.email, "Agreed the agenda"),
+        (steering_member.email, "Signed off the agenda."),
+        (
+            steering_member.email,
+            "Added “What the national workforce plan asks of us” to the agenda.",
+        ),
     ]
 
 
@@ -89,7 +99,7 @@ def test_the_steering_pages_and_the_news_pass_axe(page, demo_data, sign_in, stee
         reverse("workshops:steering:proposals"),
         reverse("workshops:steering:workshop", args=[workshop.slug]),
         agenda,
-        reverse("workshops:steering:agree", args=[workshop.slug]),
+        reverse("workshops:steering:sign_off", args=[workshop.slug]),
         reverse("workshops:steering:plan_event"),
         reverse("workshops:steering:outcome", args=[held.slug]),
         reverse("news"),
