@@ -238,8 +238,6 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [
     ("build", BASE_DIR / "static" / "build"),
-    # Hand-written, unbuilt: the admin's accessibility fixes (templates/admin/base_site.html).
-    ("portal", BASE_DIR / "static" / "portal"),
     ("nhsuk/assets", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk" / "assets"),
 ]
 MEDIA_URL = "/media/"
