@@ -164,9 +164,10 @@ def one_of_everything(trust_a, director_a, steering_member, operations_manager):
         "workshops.signoffrequest": SignOffRequest.objects.create(
             workshop=workshop, asked_by=steering_member
         ),
-        "workshops.feedbackanswer": FeedbackAnswer.objects.create(
-            workshop=held, usefulness=4, relevance=5
-        ),
+        # Three answers: the admin lists a workshop's answers once there are enough to show.
+        "workshops.feedbackanswer": FeedbackAnswer.objects.bulk_create(
+            [FeedbackAnswer(workshop=held, usefulness=4, relevance=5) for _ in range(3)]
+        )[0],
         "workshops.feedbackrequest": FeedbackRequest.objects.create(
             booking=BookingFactory(workshop=held, person=UserFactory(trust=trust_a))
         ),

@@ -9,12 +9,14 @@ import re
 import zoneinfo
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from collaborative import mail
 from collaborative.models import OutgoingEmail
+from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import BookingFactory, MembershipFactory, UserFactory, WorkshopFactory
 from workshops import feedback, services
 from workshops.models import BookingStatus, FeedbackAnswer, FeedbackRequest, Workshop
@@ -353,3 +355,19 @@ def test_an_attendee_recorded_after_the_marking_is_asked_by_the_periodic_task(ye
     feedback.request_due_feedback()
 
     assert asked(yesterdays) == {first.person_id, second.person_id}
+
+
+def test_the_admin_lists_no_answers_of_a_workshop_with_too_few_to_show(
+    client, yesterdays, operations_manager
+):
+    operations_manager.groups.add(Group.objects.get(name=PROGRAMME_OPERATIONS_GROUP))
+    bookings = [attendee(yesterdays) for _ in range(3)]
+    held(yesterdays)
+    lone = answer(bookings[0], comments="Only mine so far.")
+    client.force_login(operations_manager)
+    change = reverse("admin:workshops_feedbackanswer_change", args=[lone.pk])
+
+    assert "Only mine so far." not in client.get(change, follow=True).content.decode()
+    answer(bookings[1])
+    answer(bookings[2])
+    assert "Only mine so far." in client.get(change).content.decode()

@@ -7,19 +7,33 @@ dashboard).
 """
 
 from django.contrib import admin
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
 from workshops.admin.steering import ReadOnlyAdmin
+from workshops.feedback import MIN_ANSWERS_SHOWN
 from workshops.models import FeedbackAnswer, FeedbackRequest
 
 
 @admin.register(FeedbackAnswer)
 class FeedbackAnswerAdmin(ReadOnlyAdmin):
+    """Only the answers of workshops with enough of them to show, as on the results page:
+    one or two answers alone could be told apart by who came."""
+
     list_display = ["workshop", "usefulness", "relevance", "results"]
     list_filter = [("workshop", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["workshop"]
     fields = ["workshop", "usefulness", "relevance", "comments", "future_topics"]
+
+    def get_queryset(self, request):
+        enough = (
+            FeedbackAnswer.objects.values("workshop")
+            .annotate(count=Count("pk"))
+            .filter(count__gte=MIN_ANSWERS_SHOWN)
+            .values("workshop")
+        )
+        return super().get_queryset(request).filter(workshop__in=enough)
 
     @admin.display(description="All the workshop's answers")
     def results(self, answer):
