@@ -439,3 +439,54 @@ def test_changing_the_attendee_is_recorded_with_both_people(
     event = booking.events.get(action=BookingEvent.Action.ATTENDEE_CHANGED)
     assert event.actor == director_a
     assert (event.data["replaced"], event.data["attendee"]) == (director_a.email, colleague.email)
+
+
+# Found by the state machine (tests/test_booking_state_machine.py) ------------------------
+
+
+def test_only_a_booking_awaiting_approval_can_be_refused_approval(
+    workshop, director_a, operations, on_commit
+):
+    booking = book(workshop, director_a, director_a, on_commit)
+
+    with pytest.raises(errors.NotAllowed, match="awaiting approval"):
+        services.reject_booking(booking=booking, by=operations)
+
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_moving_ones_own_place_to_another_area_keeps_its_approval(awaiting, workshop, on_commit):
+    services.approve_booking(booking=awaiting)
+
+    booking = services.change_attendee(
+        booking=awaiting,
+        person=awaiting.person,
+        functional_area="od_training_education",
+        changed_by=awaiting.person,
+    )
+
+    assert (booking.status, booking.functional_area) == (
+        BookingStatus.CONFIRMED,
+        "od_training_education",
+    )
+
+
+def test_capacity_can_change_after_places_were_given_beyond_a_trusts_cap(
+    workshop, director_a, colleague, operations, on_commit
+):
+    workshop.places_per_trust = 1
+    workshop.director_level_only = False
+    workshop.save()
+    book(workshop, director_a, director_a, on_commit)
+    services.book_on_behalf(
+        workshop=workshop,
+        person=colleague,
+        booked_by=operations,
+        override_reason="Second speaker from the Trust",
+    )
+
+    services.change_places(workshop=workshop, changed_by=operations, capacity=4)
+
+    workshop.refresh_from_db()
+    assert workshop.capacity == 4

@@ -382,6 +382,10 @@ def cancel_booking(*, booking, by, now=None, reason=CancellationReason.CANCELLED
     workshop, booking = _lock_booking(booking)
     if booking.status == BookingStatus.CANCELLED:
         return booking
+    if reason == CancellationReason.NOT_APPROVED and (
+        booking.status != BookingStatus.AWAITING_APPROVAL
+    ):
+        raise errors.NotAllowed("Only bookings awaiting approval can be refused approval.")
     if by is not None:
         check_may_manage(by, booking)
     if workshop.date < timezone.localdate(now) or workshop.status == Workshop.Status.HELD:
@@ -539,7 +543,9 @@ def change_attendee(
         _check_not_booked(workshop, person, for_self=person.pk == changed_by.pk)
     if booking.holds_a_place:
         _check_trust_caps(workshop, booking.trust_id, functional_area, ignoring=booking)
-        if booking.status != BookingStatus.OFFERED:
+        # A new attendee's place is decided for them; the same attendee in another
+        # functional area keeps the place as it was (an approval is not undone).
+        if booking.status != BookingStatus.OFFERED and person.pk != replaced.pk:
             booking.status = _status_for_place(workshop, person)
     booking.person = person
     booking.functional_area = functional_area
@@ -861,7 +867,13 @@ def change_places(*, workshop, changed_by, now=None, **values):
     fields = history.differences(before, workshop, PLACE_FIELDS)
     if not fields:
         return None
-    _check_places_cover_bookings(workshop, turning_on_areas=not before.one_per_functional_area)
+    _check_places_cover_bookings(
+        workshop,
+        turning_on_areas=not before.one_per_functional_area,
+        # Places given beyond the caps by a recorded override may exceed them: only a
+        # lower cap is checked against what Trusts hold.
+        lowering_caps=workshop.places_per_trust < before.places_per_trust,
+    )
     _check_booking_dates(workshop)
     workshop.save(update_fields=[*values, "updated_at"])
     if workshop.one_per_functional_area != before.one_per_functional_area:
@@ -881,7 +893,7 @@ def change_places(*, workshop, changed_by, now=None, **values):
     return change
 
 
-def _check_places_cover_bookings(workshop, *, turning_on_areas):
+def _check_places_cover_bookings(workshop, *, turning_on_areas, lowering_caps):
     holders = list(
         workshop.bookings.holding_a_place().select_related("trust").order_by("trust__name", "pk")
     )
@@ -898,7 +910,7 @@ def _check_places_cover_bookings(workshop, *, turning_on_areas):
         if booking.trust_id:
             by_trust.setdefault(booking.trust, []).append(booking)
             by_area.setdefault((booking.trust, booking.functional_area), []).append(booking)
-    if by_trust:
+    if by_trust and lowering_caps:
         trust, held = max(by_trust.items(), key=lambda item: len(item[1]))
         if workshop.places_per_trust < len(held):
             raise _refusal(
