@@ -81,7 +81,7 @@ from django.core.management import call_command  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from collaborative.models import FunctionalArea, User  # noqa: E402
+from collaborative.people.models import FunctionalArea, User  # noqa: E402
 from trusts.models import EmailDomain, Membership, Trust  # noqa: E402
 from workshops.models import Booking, Workshop  # noqa: E402
 

@@ -103,7 +103,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from collaborative.models import User  # noqa: E402
+from collaborative.people.models import User  # noqa: E402
 from tests import real_worker  # noqa: E402
 from trusts.models import Membership  # noqa: E402
 from workshops.models import Workshop  # noqa: E402

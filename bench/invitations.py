@@ -46,9 +46,10 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from collaborative.celery import app as celery_app  # noqa: E402
-from collaborative.models import FunctionalArea, OutgoingEmail, Seniority, User  # noqa: E402
+from collaborative.outbox.models import OutgoingEmail  # noqa: E402
+from collaborative.people.models import FunctionalArea, Seniority, User  # noqa: E402
 from trusts.models import Membership, Trust  # noqa: E402
-from workshops import services  # noqa: E402
+from workshops.booking import rules  # noqa: E402
 from workshops.models import Workshop  # noqa: E402
 
 PREFIX = "bench-invitations"
@@ -169,7 +170,7 @@ def run(mailbox, batch_size, opened_by):
     )
     mailbox.received.clear()
     started = time.perf_counter()
-    services.open_for_booking(workshop=workshop, opened_by=opened_by)
+    rules.open_for_booking(workshop=workshop, opened_by=opened_by)
     invitations = OutgoingEmail.objects.filter(workshop=workshop)
     recipients = invitations.count()
     deadline = started + 600

@@ -12,15 +12,18 @@ from django.urls import path
 from django.utils.formats import localize
 from django.utils.timezone import localtime
 
-from collaborative import admin_privacy, mail
-from collaborative.admin_changelist import SafeDateHierarchy
-from collaborative.models import ContactMessage, OutgoingEmail, User
+from collaborative.outbox import mail
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.models import User
+from collaborative.privacy import admin as privacy_admin
 from collaborative.security.events import log_event
-from collaborative.services import contact_message_key
+from collaborative.site.admin_changelist import SafeDateHierarchy
+from collaborative.site.contact_messages import contact_message_key
+from collaborative.site.models import ContactMessage
 from trusts.services import confirm_seniority, seniority_awaiting_confirmation
 from workshops import audit
-from workshops.admin.messaging import invitation_progress
-from workshops.errors import BookingError
+from workshops.admin.announcements import invitation_progress
+from workshops.refusals import BookingError
 
 
 class PersonChangeForm(UserChangeForm):
@@ -208,9 +211,9 @@ class UserAdmin(DjangoUserAdmin):
     # Closing an account, as people do on their profile: collaborative.privacy.erase_person.
     actions += ["erase_personal_data"]
 
-    @admin.action(description=admin_privacy.DESCRIPTION, permissions=["change"])
+    @admin.action(description=privacy_admin.DESCRIPTION, permissions=["change"])
     def erase_personal_data(self, request, queryset):
-        return admin_privacy.erase_people(self, request, queryset)
+        return privacy_admin.erase_people(self, request, queryset)
 
 
 @admin.register(ContactMessage)

@@ -8,7 +8,7 @@ class CollaborativeConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from collaborative.roles import sync_programme_operations_group
+        from collaborative.people.roles import sync_programme_operations_group
         from collaborative.security import events, middleware  # noqa: F401  (their receivers)
 
         # Models added by later migrations join the group's permissions too.

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 
-from collaborative.models import FunctionalArea, Seniority, User
-from collaborative.roles import sync_programme_operations_group
+from collaborative.people.models import FunctionalArea, Seniority, User
+from collaborative.people.roles import sync_programme_operations_group
 from demo.registry import flag
 from trusts.models import StakeholderBody, Trust
 

@@ -116,7 +116,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the session cookie, the query or the form.
-    "collaborative.middleware.RefuseUnusableInputMiddleware",
+    "collaborative.inputs.middleware.RefuseUnusableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -149,7 +149,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "collaborative.context_processors.portal",
+                "collaborative.site.context_processors.portal",
                 "demo.context_processors.demo_data",
             ],
         },
@@ -182,18 +182,18 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[NMHWDC] "
-# Account e-mails go through the outbox in the portal's style (collaborative.adapters).
-ACCOUNT_ADAPTER = "collaborative.adapters.AccountAdapter"
+# Account e-mails go through the outbox in the portal's style (collaborative.people.adapters).
+ACCOUNT_ADAPTER = "collaborative.people.adapters.AccountAdapter"
 # Confirming the address signs in the browser that signed up, and opens the profile.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_FORMS = {
-    "login": "collaborative.account_forms.LoginForm",
-    "signup": "collaborative.account_forms.SignupForm",
-    "reset_password": "collaborative.account_forms.ResetPasswordForm",
-    "reset_password_from_key": "collaborative.account_forms.ResetPasswordKeyForm",
+    "login": "collaborative.people.forms.LoginForm",
+    "signup": "collaborative.people.forms.SignupForm",
+    "reset_password": "collaborative.people.forms.ResetPasswordForm",
+    "reset_password_from_key": "collaborative.people.forms.ResetPasswordKeyForm",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
-# The forms anyone can send (collaborative.ratelimit): (sends, per seconds) per client.
+# The forms anyone can send (collaborative.inputs.ratelimit): (sends, per seconds) per client.
 RATE_LIMITS = {"contact": (5, 600), "join": (5, 3600)}
 # Wrong passwords: 10 a minute from one client, and 5 in 5 minutes for one account
 # from one client. AccountAdapter counts the second per account *and client*, so that
@@ -357,7 +357,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Messages (collaborative.mail). Reminders go this many days before a workshop.
+# Messages (collaborative.outbox.mail). Reminders go this many days before a workshop.
 WORKSHOP_REMINDER_DAYS = tuple(int(days) for days in env_list("WORKSHOP_REMINDER_DAYS", "7,1"))
 # E-mails sent by one task over one SMTP connection.
 MESSAGE_BATCH_SIZE = int(env("MESSAGE_BATCH_SIZE", "100"))

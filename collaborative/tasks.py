@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from collaborative import mail
+from collaborative.outbox import mail
 
 
 @shared_task(

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from collaborative import privacy_views, public_pages, views
+from collaborative.privacy import views as privacy_views
 from collaborative.security import views as security_views
-from workshops import feeds
+from collaborative.site import public_pages, views
+from workshops.messages import feed
 
 admin.site.site_header = "NMHWDC programme operations"
 admin.site.site_title = "NMHWDC admin"
@@ -28,11 +29,11 @@ urlpatterns = [
     path("profile/data/", privacy_views.download_my_data, name="profile_data"),
     path("profile/close/", privacy_views.close_account, name="profile_close"),
     path("account-closed/", privacy_views.account_closed, name="account_closed"),
-    path("calendar/<str:token>.ics", feeds.personal_calendar, name="calendar_feed"),
+    path("calendar/<str:token>.ics", feed.personal_calendar, name="calendar_feed"),
     path("trusts/", include("trusts.urls")),
     path("workshops/", include("workshops.urls")),
     path("resources/", include("resources.urls")),
-    path("news/", include("workshops.news_urls")),
+    path("news/", include("workshops.news.urls")),
     path("accounts/2fa/required/", security_views.mfa_required, name="security_mfa_required"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

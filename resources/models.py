@@ -5,7 +5,7 @@ from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative.validators import OneLineFields
+from collaborative.inputs.validators import OneLineFields
 
 # Title weighs most, then the summary and who wrote it, then the file's own text.
 SEARCH_CONFIG = "english"

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from collaborative.celery import app as celery_app
-from collaborative.models import FunctionalArea, Seniority
+from collaborative.people.models import FunctionalArea, Seniority
 from tests.factories import MembershipFactory, UserFactory
 from trusts.models import Membership
 

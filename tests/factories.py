@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
-from collaborative.models import FunctionalArea, Seniority, User
+from collaborative.people.models import FunctionalArea, Seniority, User
 from resources.models import Resource
 from trusts.models import EmailDomain, Membership, Region, StakeholderBody, Trust
 from workshops.models import AgendaItem, Booking, Invitation, Theme, Workshop

@@ -33,10 +33,11 @@ from django.db import connection
 from django.test import override_settings
 
 from collaborative.celery import app as celery_app
-from collaborative.models import FunctionalArea, OutgoingEmail, Seniority, User
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.models import FunctionalArea, Seniority, User
 from collaborative.settings import BASE_DIR
 from trusts.models import Membership, Region, Trust
-from workshops import services
+from workshops.booking import rules
 
 CELERY = Path(sys.executable).parent / "celery"
 # Seconds. Only against a hang: nothing waits this long unless something is wrong.
@@ -427,7 +428,7 @@ def kill_mid_send(
             env = worker_environment(broker_url, smtp.port, name=name)
             first_log = logs / "first.log"
             with running_worker(env, queue, first_log, concurrency=concurrency) as first:
-                services.open_for_booking(workshop=workshop, opened_by=opened_by)
+                rules.open_for_booking(workshop=workshop, opened_by=opened_by)
                 smtp.wait(
                     lambda server: len(server.held) >= held_processes,
                     what=f"{held_processes} message(s) held by the SMTP server",
@@ -489,7 +490,7 @@ def smtp_outage_on(port, log, *, workshop, opened_by, addresses, drops=3, batch_
     outbox = invitations(workshop)
     try:
         with override_settings(MESSAGE_BATCH_SIZE=batch_size):
-            services.open_for_booking(workshop=workshop, opened_by=opened_by)
+            rules.open_for_booking(workshop=workshop, opened_by=opened_by)
             # Nothing listens on the port: each batch's connection is refused, and every
             # message of it records the failed attempt.
             until(

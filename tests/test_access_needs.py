@@ -17,8 +17,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative.models import FunctionalArea, Seniority
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.people.models import FunctionalArea, Seniority
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import (
     BookingFactory,
     InvitationFactory,
@@ -26,7 +26,8 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
 )
-from workshops import errors, services, tasks
+from workshops import refusals, tasks
+from workshops.booking import rules
 from workshops.models import Booking, BookingEvent, BookingStatus, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -59,9 +60,7 @@ def lee(trust_a):
 @pytest.fixture
 def lees_booking(workshop, lee, director_a):
     """Jane Smith, a director, booked Lee's place and gave Lee's needs."""
-    return services.book_place(
-        workshop=workshop, person=lee, booked_by=director_a, access_needs=NEEDS
-    )
+    return rules.book_place(workshop=workshop, person=lee, booked_by=director_a, access_needs=NEEDS)
 
 
 @pytest.fixture
@@ -154,7 +153,7 @@ def test_the_e_mails_about_the_place_never_carry_the_access_needs(
     workshop, lee, director_a, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.book_place(workshop=workshop, person=lee, booked_by=director_a, access_needs=NEEDS)
+        rules.book_place(workshop=workshop, person=lee, booked_by=director_a, access_needs=NEEDS)
 
     assert len(mailoutbox) == 2  # Lee's confirmation and Jane's copy of it
     for email in mailoutbox:
@@ -209,7 +208,7 @@ def test_another_director_of_the_trust_sees_only_that_needs_were_given(
 def test_nothing_is_said_of_needs_to_the_booker_when_none_were_given(
     client, workshop, lee, director_a
 ):
-    booking = services.book_place(workshop=workshop, person=lee, booked_by=director_a)
+    booking = rules.book_place(workshop=workshop, person=lee, booked_by=director_a)
     client.force_login(director_a)
 
     page = text_of(client.get(reverse("workshops:booking", args=[booking.pk])))
@@ -280,9 +279,9 @@ def test_only_the_attendee_and_the_operations_manager_may_change_them(
 ):
     operations_manager.groups.add(Group.objects.get(name=PROGRAMME_OPERATIONS_GROUP))
 
-    with pytest.raises(errors.NotAllowed, match="Only Lee Chan and the programme operations"):
-        services.record_access_needs(booking=lees_booking, by=director_a, text="")
-    services.record_access_needs(booking=lees_booking, by=operations_manager, text="None now")
+    with pytest.raises(refusals.NotAllowed, match="Only Lee Chan and the programme operations"):
+        rules.record_access_needs(booking=lees_booking, by=director_a, text="")
+    rules.record_access_needs(booking=lees_booking, by=operations_manager, text="None now")
 
     lees_booking.refresh_from_db()
     assert lees_booking.access_needs == "None now"
@@ -292,8 +291,8 @@ def test_needs_cannot_be_given_once_the_workshop_has_taken_place(lee, trust_a):
     past = WorkshopFactory(date=timezone.localdate() - datetime.timedelta(days=1))
     booking = BookingFactory(workshop=past, person=lee)
 
-    with pytest.raises(errors.NotAllowed, match="already taken place"):
-        services.record_access_needs(booking=booking, by=lee, text=NEEDS)
+    with pytest.raises(refusals.NotAllowed, match="already taken place"):
+        rules.record_access_needs(booking=booking, by=lee, text=NEEDS)
 
 
 def test_giving_the_place_to_someone_else_takes_the_needs_away_with_the_person_replaced(
@@ -301,7 +300,7 @@ def test_giving_the_place_to_someone_else_takes_the_needs_away_with_the_person_r
 ):
     nia = UserFactory(trust=trust_a, functional_area=HR, full_name="Nia Next")
 
-    services.change_attendee(booking=lees_booking, person=nia, changed_by=director_a)
+    rules.change_attendee(booking=lees_booking, person=nia, changed_by=director_a)
 
     lees_booking.refresh_from_db()
     assert (lees_booking.person, lees_booking.access_needs) == (nia, "")
@@ -319,7 +318,7 @@ def test_needs_are_removed_once_the_workshop_has_taken_place(lee, director_a, tr
     past = _booking_at(WorkshopFactory(date=yesterday, status=Workshop.Status.CLOSED), lee)
     ahead = _booking_at(WorkshopFactory(), director_a)
 
-    removed = services.forget_access_needs()
+    removed = rules.forget_access_needs()
 
     past.refresh_from_db()
     ahead.refresh_from_db()
@@ -332,7 +331,7 @@ def test_needs_of_cancelled_places_and_workshops_are_removed(lee, director_a):
     )
     cancelled_workshop = _booking_at(WorkshopFactory(status=Workshop.Status.CANCELLED), director_a)
 
-    assert services.forget_access_needs() == 2
+    assert rules.forget_access_needs() == 2
 
     for booking in (cancelled_place, cancelled_workshop):
         booking.refresh_from_db()
@@ -343,8 +342,8 @@ def test_removing_needs_is_written_in_the_audit_trail_and_safe_to_repeat(lee):
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     booking = _booking_at(WorkshopFactory(date=yesterday, status=Workshop.Status.HELD), lee)
 
-    services.forget_access_needs()
-    services.forget_access_needs()
+    rules.forget_access_needs()
+    rules.forget_access_needs()
 
     (event,) = booking.events.all()
     assert (event.action, event.actor) == (BookingEvent.Action.ACCESS_NEEDS_REMOVED, None)
@@ -402,7 +401,7 @@ def test_the_nightly_removal_locks_the_bookings_only_not_their_workshops(lee):
     _booking_at(WorkshopFactory(date=yesterday, status=Workshop.Status.HELD), lee)
 
     with CaptureQueriesContext(connection) as queries:
-        services.forget_access_needs()
+        rules.forget_access_needs()
 
     (locking,) = [query["sql"] for query in queries if "FOR UPDATE" in query["sql"]]
     assert locking.endswith('FOR UPDATE OF "workshops_booking"')

@@ -1,7 +1,7 @@
 """allauth's e-mails go through the outbox, in the portal's NHS.UK style, with no secret kept.
 
 allauth hands every e-mail to the account adapter's ``send_mail``
-(collaborative.adapters); it records an outbox row, and the message is
+(collaborative.people.adapters); it records an outbox row, and the message is
 rendered from ``templates/email/account/`` when it is sent, its links made
 then. Here Celery runs eagerly and delivery happens when the test commits.
 """
@@ -19,9 +19,9 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative import mail
-from collaborative.adapters import AccountAdapter
-from collaborative.models import OutgoingEmail
+from collaborative.outbox import mail
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.adapters import AccountAdapter
 from collaborative.tasks import deliver_messages
 from tests.factories import UserFactory
 

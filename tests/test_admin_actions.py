@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative.models import OutgoingEmail, Seniority
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.models import Seniority
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import (
     AgendaItemFactory,
     BookingFactory,
@@ -18,7 +19,7 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
 )
-from workshops import agenda, services
+from workshops.booking import rules
 from workshops.models import (
     Booking,
     BookingStatus,
@@ -29,6 +30,7 @@ from workshops.models import (
     Workshop,
     WorkshopChange,
 )
+from workshops.steering import agenda
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +256,7 @@ def test_an_agenda_item_changed_on_its_own_page_is_in_the_history(ops_client):
 
 def test_reject_action_cancels_a_booking_awaiting_approval(ops_client, trust_a):
     person = UserFactory(trust=trust_a, seniority=Seniority.OTHER)
-    booking = services.book_place(workshop=WorkshopFactory(), person=person, booked_by=person)
+    booking = rules.book_place(workshop=WorkshopFactory(), person=person, booked_by=person)
 
     act(ops_client, "workshops_booking", "reject", [booking])
 
@@ -306,7 +308,7 @@ def test_attendance_is_recorded_only_for_confirmed_places(held, director_a, dire
     waiting = BookingFactory(workshop=held, person=director_a, status=BookingStatus.WAITING)
     confirmed = BookingFactory(workshop=held, person=director_b)
 
-    recorded = services.record_attendance(bookings=Booking.objects.all(), attended=True, by=None)
+    recorded = rules.record_attendance(bookings=Booking.objects.all(), attended=True, by=None)
 
     assert recorded == 1
     assert list(Booking.objects.filter(attended=True)) == [confirmed]
@@ -318,7 +320,7 @@ def test_a_workshop_day_in_the_past_counts_as_taken_place_for_attendance(directo
     closed = WorkshopFactory(date=LAST_WEEK, status=Workshop.Status.CLOSED)
     booking = BookingFactory(workshop=closed, person=director_a)
 
-    assert services.record_attendance(bookings=Booking.objects.all(), attended=True, by=None) == 1
+    assert rules.record_attendance(bookings=Booking.objects.all(), attended=True, by=None) == 1
     booking.refresh_from_db()
     assert booking.attended is True
 

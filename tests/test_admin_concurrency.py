@@ -5,7 +5,8 @@ import pytest
 
 from tests.factories import BookingFactory, UserFactory, WorkshopFactory
 from tests.test_booking_concurrency import booking_call, fill, people_of_many_trusts, run_together
-from workshops import errors, services
+from workshops import refusals
+from workshops.booking import rules
 from workshops.models import Booking, BookingStatus
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -17,9 +18,7 @@ def operations(db):
 
 
 def move_call(booking, to_workshop, operations):
-    return lambda: services.move_booking(
-        booking=booking, to_workshop=to_workshop, moved_by=operations
-    )
+    return lambda: rules.move_booking(booking=booking, to_workshop=to_workshop, moved_by=operations)
 
 
 def test_two_moves_racing_for_the_last_place_move_one(operations):
@@ -33,7 +32,7 @@ def test_two_moves_racing_for_the_last_place_move_one(operations):
     results = run_together([move_call(booking, target, operations) for booking in movers])
 
     assert sum(isinstance(result, Booking) for result in results) == 1, results
-    assert sum(isinstance(result, errors.NotAllowed) for result in results) == 1, results
+    assert sum(isinstance(result, refusals.NotAllowed) for result in results) == 1, results
     assert target.bookings.holding_a_place().count() == 5
 
 
@@ -60,14 +59,14 @@ def test_capacity_cut_while_people_book_never_leaves_more_places_held_than_capac
     racers = people_of_many_trusts(6)
 
     def cut():
-        return services.change_places(workshop=workshop, changed_by=operations, capacity=8)
+        return rules.change_places(workshop=workshop, changed_by=operations, capacity=8)
 
     results = run_together([cut, *(booking_call(workshop, person) for person in racers)])
 
     workshop.refresh_from_db()
     held = workshop.bookings.holding_a_place().count()
     assert held <= workshop.capacity
-    if isinstance(results[0], errors.NotAllowed):
+    if isinstance(results[0], refusals.NotAllowed):
         # Bookings took the two places first, so the cut was refused.
         assert (workshop.capacity, held) == (10, 10)
     else:

@@ -8,8 +8,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative.models import FunctionalArea, OutgoingEmail, Seniority
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.models import FunctionalArea, Seniority
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import (
     AgendaItemFactory,
     BookingFactory,

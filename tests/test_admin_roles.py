@@ -1,7 +1,7 @@
 """Who reaches which admin page: every page of the admin, for each role in the cast.
 
 People without admin rights are sent to the admin's sign-in page; the programme
-operations manager reaches exactly the pages of the role (collaborative.roles); a
+operations manager reaches exactly the pages of the role (collaborative.people.roles); a
 superuser reaches everything except what no one may do by hand.
 """
 
@@ -16,8 +16,9 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative.models import ContactMessage, OutgoingEmail
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP, sync_programme_operations_group
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP, sync_programme_operations_group
+from collaborative.site.models import ContactMessage
 from demo.models import DemoRecord
 from demo.registry import flag
 from tests.factories import (

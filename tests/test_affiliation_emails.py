@@ -4,7 +4,7 @@ to be linked to an organisation."""
 import pytest
 from django.urls import reverse
 
-from collaborative.models import OutgoingEmail
+from collaborative.outbox.models import OutgoingEmail
 from tests.factories import StakeholderBodyFactory, TrustFactory, UserFactory
 from trusts import services
 

@@ -7,12 +7,12 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from collaborative.models import OutgoingEmail
+from collaborative.outbox.models import OutgoingEmail
 from tests.factories import AgendaItemFactory, BookingFactory, ThemeFactory, WorkshopFactory
-from workshops import agenda, planning
-from workshops.agenda import AgendaError
 from workshops.models import AgendaItem, TopicProposal, Workshop, WorkshopChange
-from workshops.steering_forms import AgendaItemForm
+from workshops.steering import agenda, planning
+from workshops.steering.agenda import AgendaError
+from workshops.steering.forms import AgendaItemForm
 
 pytestmark = pytest.mark.django_db
 

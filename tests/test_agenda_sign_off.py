@@ -11,12 +11,12 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
 
-from collaborative.models import OutgoingEmail
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import AgendaItemFactory, UserFactory, WorkshopFactory
-from workshops import agenda, sign_off
-from workshops.agenda import AgendaError
 from workshops.models import AgendaComment, SignOffRule, Workshop
+from workshops.steering import agenda, sign_off
+from workshops.steering.agenda import AgendaError
 
 pytestmark = pytest.mark.django_db
 SIGNED_OFF = AgendaComment.Decision.SIGNED_OFF

@@ -16,11 +16,11 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from pypdf import PdfReader
 
-from collaborative.models import FunctionalArea
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.people.models import FunctionalArea
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import BookingFactory, StakeholderBodyFactory, UserFactory, WorkshopFactory
-from workshops import certificates
-from workshops.certificates import COLLABORATIVE, certificate_pdf, hours
+from workshops.booking import certificates
+from workshops.booking.certificates import COLLABORATIVE, certificate_pdf, hours
 from workshops.models import BookingStatus, Workshop
 
 pytestmark = pytest.mark.django_db

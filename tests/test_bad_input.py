@@ -8,10 +8,11 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from collaborative.models import ContactMessage, OutgoingEmail
-from collaborative.validators import ONE_LINE_MESSAGE
+from collaborative.inputs.validators import ONE_LINE_MESSAGE
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.site.models import ContactMessage
 from tests.factories import BookingFactory, WorkshopFactory
-from workshops.forms import ColleagueForm
+from workshops.booking.forms import ColleagueForm
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def refused(response):
     return response.status_code == 400 and REFUSAL in response.content.decode()
 
 
-# NUL and lone surrogates: refused before any view (collaborative.middleware) --------
+# NUL and lone surrogates: refused before any view (collaborative.inputs.middleware) --------
 
 
 @pytest.mark.parametrize(

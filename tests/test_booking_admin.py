@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from collaborative.models import Seniority
+from collaborative.people.models import Seniority
 from tests.factories import BookingFactory, UserFactory, WorkshopFactory
-from workshops import services
+from workshops.booking import rules
 from workshops.models import BookingStatus, Invitation
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def run_action(client, action, bookings):
 
 def test_approve_action_confirms_bookings_awaiting_approval(admin_client, trust_a):
     person = UserFactory(trust=trust_a, seniority=Seniority.OTHER)
-    booking = services.book_place(workshop=WorkshopFactory(), person=person, booked_by=person)
+    booking = rules.book_place(workshop=WorkshopFactory(), person=person, booked_by=person)
     run_action(admin_client, "approve", [booking])
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
@@ -35,8 +35,8 @@ def test_approve_action_reports_a_refusal_for_other_statuses(admin_client, direc
 
 def test_cancel_action_offers_the_place_to_the_waiting_list(admin_client, director_a, director_b):
     workshop = WorkshopFactory(capacity=1)
-    confirmed = services.book_place(workshop=workshop, person=director_a, booked_by=director_a)
-    waiting = services.book_place(workshop=workshop, person=director_b, booked_by=director_b)
+    confirmed = rules.book_place(workshop=workshop, person=director_a, booked_by=director_a)
+    waiting = rules.book_place(workshop=workshop, person=director_b, booked_by=director_b)
     run_action(admin_client, "cancel", [confirmed])
     waiting.refresh_from_db()
     assert waiting.status == BookingStatus.OFFERED

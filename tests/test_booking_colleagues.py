@@ -12,7 +12,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from collaborative.models import FunctionalArea, Seniority
+from collaborative.people.models import FunctionalArea, Seniority
 from tests.factories import (
     BookingFactory,
     InvitationFactory,

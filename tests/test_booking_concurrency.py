@@ -10,9 +10,10 @@ import time
 import pytest
 from django.db import connection
 
-from collaborative.models import FunctionalArea
+from collaborative.people.models import FunctionalArea
 from tests.factories import BookingFactory, MembershipFactory, UserFactory, WorkshopFactory
-from workshops import errors, services
+from workshops import refusals
+from workshops.booking import rules
 from workshops.models import Booking, BookingStatus
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -57,7 +58,7 @@ def fill(workshop, places):
 
 
 def booking_call(workshop, person):
-    return lambda: services.book_place(workshop=workshop, person=person, booked_by=person)
+    return lambda: rules.book_place(workshop=workshop, person=person, booked_by=person)
 
 
 def test_thirty_people_racing_for_the_last_two_places_get_two_places():
@@ -77,7 +78,7 @@ def test_ten_people_of_one_trust_racing_for_the_nursing_place_get_one():
     nurses = [UserFactory(trust=trust, functional_area=FunctionalArea.NURSING) for _ in range(10)]
     results = run_together([booking_call(workshop, person) for person in nurses])
     booked = [result for result in results if isinstance(result, Booking)]
-    refused = [result for result in results if isinstance(result, errors.BookingError)]
+    refused = [result for result in results if isinstance(result, refusals.BookingError)]
     assert len(booked) == 1
     assert len(refused) == 9
     assert workshop.bookings.filter(trust=trust).count() == 1
@@ -87,7 +88,7 @@ def test_double_submit_of_one_booking_makes_one_booking(director_a):
     workshop = WorkshopFactory()
     results = run_together([booking_call(workshop, director_a) for _ in range(5)])
     assert sum(isinstance(result, Booking) for result in results) == 1
-    assert sum(isinstance(result, errors.AlreadyBooked) for result in results) == 4
+    assert sum(isinstance(result, refusals.AlreadyBooked) for result in results) == 4
     assert workshop.bookings.count() == 1
 
 
@@ -95,18 +96,18 @@ def test_cancellations_racing_offer_acceptances_never_overfill_the_workshop():
     workshop = WorkshopFactory(capacity=4)
     fill(workshop, 4)
     waiting = [
-        services.book_place(workshop=workshop, person=person, booked_by=person)
+        rules.book_place(workshop=workshop, person=person, booked_by=person)
         for person in people_of_many_trusts(8)
     ]
     confirmed = list(workshop.bookings.filter(status=BookingStatus.CONFIRMED))
-    services.cancel_booking(booking=confirmed[0], by=confirmed[0].person)
-    services.cancel_booking(booking=confirmed[1], by=confirmed[1].person)
+    rules.cancel_booking(booking=confirmed[0], by=confirmed[0].person)
+    rules.cancel_booking(booking=confirmed[1], by=confirmed[1].person)
     offered = list(workshop.bookings.filter(status=BookingStatus.OFFERED))
     assert len(offered) == 2
-    calls = [lambda b=b: services.accept_offer(booking=b, by=b.person) for b in offered]
-    calls += [lambda b=b: services.cancel_booking(booking=b, by=b.person) for b in confirmed[2:]]
-    calls += [lambda b=b: services.decline_offer(booking=b, by=b.person) for b in offered[:1]]
-    calls += [lambda b=b: services.accept_offer(booking=b, by=b.person) for b in waiting[-2:]]
+    calls = [lambda b=b: rules.accept_offer(booking=b, by=b.person) for b in offered]
+    calls += [lambda b=b: rules.cancel_booking(booking=b, by=b.person) for b in confirmed[2:]]
+    calls += [lambda b=b: rules.decline_offer(booking=b, by=b.person) for b in offered[:1]]
+    calls += [lambda b=b: rules.accept_offer(booking=b, by=b.person) for b in waiting[-2:]]
     run_together(calls)
     assert workshop.bookings.holding_a_place().count() <= workshop.capacity
     assert workshop.bookings.holding_a_place().count() == 4
@@ -116,15 +117,15 @@ def test_without_the_workshop_lock_the_race_oversells(monkeypatch):
     """The tests above can fail: with the lock off, the same race oversells."""
     from workshops.models import Workshop
 
-    count_places = services._places_left
+    count_places = rules._places_left
 
     def slow_count(workshop):
         places = count_places(workshop)
         time.sleep(0.2)  # widen the gap between counting and inserting
         return places
 
-    monkeypatch.setattr(services, "_lock", lambda workshop: Workshop.objects.get(pk=workshop.pk))
-    monkeypatch.setattr(services, "_places_left", slow_count)
+    monkeypatch.setattr(rules, "_lock", lambda workshop: Workshop.objects.get(pk=workshop.pk))
+    monkeypatch.setattr(rules, "_places_left", slow_count)
     workshop = WorkshopFactory(capacity=12)
     fill(workshop, 10)
     racers = people_of_many_trusts(10)

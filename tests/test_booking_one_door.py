@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from collaborative.models import Seniority
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.people.models import Seniority
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import UserFactory, WorkshopFactory
-from workshops import errors, services
+from workshops import refusals
+from workshops.booking import rules
 from workshops.models import BookingEvent, BookingStatus, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def to(mailoutbox, person):
 
 def book(workshop, person, booked_by, on_commit):
     with on_commit():
-        return services.book_place(workshop=workshop, person=person, booked_by=booked_by)
+        return rules.book_place(workshop=workshop, person=person, booked_by=booked_by)
 
 
 # Approval re-checks every rule ---------------------------------------------------
@@ -84,8 +85,8 @@ def test_approval_is_refused_once_the_person_has_left_the_trust(awaiting, trust_
     awaiting.person.save()
     mailoutbox.clear()
 
-    with pytest.raises(errors.NotAffiliated, match="no longer represents"):
-        services.approve_booking(booking=awaiting)
+    with pytest.raises(refusals.NotAffiliated, match="no longer represents"):
+        rules.approve_booking(booking=awaiting)
 
     awaiting.refresh_from_db()
     assert (awaiting.status, mailoutbox) == (BookingStatus.AWAITING_APPROVAL, [])
@@ -97,31 +98,31 @@ def test_approval_is_refused_when_capacity_was_cut_below_the_places_held(
     book(workshop, director_a, director_a, on_commit)
     Workshop.objects.filter(pk=workshop.pk).update(capacity=1)
 
-    with pytest.raises(errors.NotAllowed, match="all held by others"):
-        services.approve_booking(booking=awaiting)
+    with pytest.raises(refusals.NotAllowed, match="all held by others"):
+        rules.approve_booking(booking=awaiting)
 
 
 def test_approval_is_refused_for_a_cancelled_workshop(awaiting, workshop):
     Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.CANCELLED)
 
-    with pytest.raises(errors.NotAllowed, match="cancelled"):
-        services.approve_booking(booking=awaiting)
+    with pytest.raises(refusals.NotAllowed, match="cancelled"):
+        rules.approve_booking(booking=awaiting)
 
 
 def test_approval_is_refused_when_the_trust_is_no_longer_a_member(awaiting, trust_a):
     trust_a.membership.is_active = False
     trust_a.membership.save()
 
-    with pytest.raises(errors.NotAffiliated, match="not an active member"):
-        services.approve_booking(booking=awaiting)
+    with pytest.raises(refusals.NotAffiliated, match="not an active member"):
+        rules.approve_booking(booking=awaiting)
 
 
 def test_approval_is_refused_when_the_account_was_deactivated(awaiting):
     awaiting.person.is_active = False
     awaiting.person.save()
 
-    with pytest.raises(errors.NotAllowed, match="no longer active"):
-        services.approve_booking(booking=awaiting)
+    with pytest.raises(refusals.NotAllowed, match="no longer active"):
+        rules.approve_booking(booking=awaiting)
 
 
 def test_a_self_declared_director_is_held_for_approval(workshop, trust_a, on_commit):
@@ -140,8 +141,8 @@ def test_a_junior_colleague_cannot_cancel_the_directors_place(
 ):
     booking = book(workshop, director_a, director_a, on_commit)
 
-    with pytest.raises(errors.NotAllowed, match="Only Jane Smith, the person who booked"):
-        services.cancel_booking(booking=booking, by=colleague)
+    with pytest.raises(refusals.NotAllowed, match="Only Jane Smith, the person who booked"):
+        rules.cancel_booking(booking=booking, by=colleague)
 
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
@@ -173,16 +174,16 @@ def test_a_junior_colleague_sees_no_trust_bookings_but_is_told_why(
 
 
 def test_a_non_director_cannot_book_a_colleague(workshop, colleague, director_a):
-    with pytest.raises(errors.NotAllowed, match="Only your Trust's directors"):
-        services.book_place(workshop=workshop, person=director_a, booked_by=colleague)
+    with pytest.raises(refusals.NotAllowed, match="Only your Trust's directors"):
+        rules.book_place(workshop=workshop, person=director_a, booked_by=colleague)
 
 
 def test_nobody_can_be_booked_for_once_their_account_is_closed(workshop, director_a, colleague):
     colleague.is_active = False
     colleague.save()
 
-    with pytest.raises(errors.NotAColleague, match="account is closed"):
-        services.book_place(workshop=workshop, person=colleague, booked_by=director_a)
+    with pytest.raises(refusals.NotAColleague, match="account is closed"):
+        rules.book_place(workshop=workshop, person=colleague, booked_by=director_a)
 
 
 def test_a_confirmed_director_of_the_trust_may_cancel_a_colleagues_place(
@@ -190,7 +191,7 @@ def test_a_confirmed_director_of_the_trust_may_cancel_a_colleagues_place(
 ):
     booking = book(workshop, colleague, colleague, on_commit)
 
-    services.cancel_booking(booking=booking, by=director_a)
+    rules.cancel_booking(booking=booking, by=director_a)
 
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
@@ -202,8 +203,8 @@ def test_an_unconfirmed_director_may_not_cancel_a_colleagues_place(
     booking = book(workshop, colleague, colleague, on_commit)
     claimed = UserFactory(trust=trust_a, seniority=Seniority.DIRECTOR, confirmed_seniority="")
 
-    with pytest.raises(errors.NotAllowed):
-        services.cancel_booking(booking=booking, by=claimed)
+    with pytest.raises(refusals.NotAllowed):
+        rules.cancel_booking(booking=booking, by=claimed)
 
 
 # What everyone concerned is told ------------------------------------------------------
@@ -218,7 +219,7 @@ def test_a_cancellation_by_someone_else_says_who_cancelled(
     mailoutbox.clear()
 
     with on_commit():
-        services.cancel_booking(booking=booking, by=director_a)
+        rules.cancel_booking(booking=booking, by=director_a)
 
     (message,) = to(mailoutbox, colleague)
     assert "Jane Smith has cancelled your booking" in message.body
@@ -233,7 +234,7 @@ def test_cancelling_ones_own_place_is_acknowledged_as_ones_own(
     mailoutbox.clear()
 
     with on_commit():
-        services.cancel_booking(booking=booking, by=director_a)
+        rules.cancel_booking(booking=booking, by=director_a)
 
     (message,) = to(mailoutbox, director_a)
     assert "You have cancelled your booking" in message.body
@@ -247,7 +248,7 @@ def test_giving_a_place_away_cancels_it_in_the_replaced_persons_calendar(
     mailoutbox.clear()
 
     with on_commit():
-        services.change_attendee(booking=booking, person=colleague, changed_by=director_a)
+        rules.change_attendee(booking=booking, person=colleague, changed_by=director_a)
 
     (replaced,) = [m for m in to(mailoutbox, director_a) if "gone to a colleague" in m.subject]
     calendar = calendar_of(replaced)
@@ -267,7 +268,7 @@ def test_the_new_attendee_gets_a_confirmation_with_the_video_link(
     mailoutbox.clear()
 
     with on_commit():
-        services.change_attendee(booking=booking, person=colleague, changed_by=director_a)
+        rules.change_attendee(booking=booking, person=colleague, changed_by=director_a)
 
     (confirmation,) = to(mailoutbox, colleague)
     calendar = calendar_of(confirmation)
@@ -298,7 +299,7 @@ def test_the_booker_hears_when_a_colleagues_place_is_not_approved(
     mailoutbox.clear()
 
     with on_commit():
-        services.reject_booking(booking=booking, by=operations)
+        rules.reject_booking(booking=booking, by=operations)
 
     (copy,) = to(mailoutbox, director_a)
     assert copy.subject.startswith("Copy for you: Your place was not approved")
@@ -310,12 +311,12 @@ def test_a_place_can_change_hands_after_booking_closes_until_the_start(
     booking = book(workshop, director_a, director_a, on_commit)
     Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.CLOSED)
 
-    booking = services.change_attendee(booking=booking, person=colleague, changed_by=director_a)
+    booking = rules.change_attendee(booking=booking, person=colleague, changed_by=director_a)
     assert booking.person == colleague
 
     started = workshop.starts_at + datetime.timedelta(minutes=1)
-    with pytest.raises(errors.BookingNotOpen):
-        services.change_attendee(
+    with pytest.raises(refusals.BookingNotOpen):
+        rules.change_attendee(
             booking=booking, person=director_a, changed_by=director_a, now=started
         )
 
@@ -326,7 +327,7 @@ def test_changing_the_attendee_keeps_who_booked_it(
     booking = book(workshop, director_a, director_a, on_commit)
     other_director = UserFactory(trust=trust_a, functional_area="hr_workforce")
 
-    services.change_attendee(booking=booking, person=colleague, changed_by=other_director)
+    rules.change_attendee(booking=booking, person=colleague, changed_by=other_director)
 
     booking.refresh_from_db()
     assert booking.booked_by == director_a
@@ -346,7 +347,7 @@ def test_a_place_freed_after_booking_closes_is_offered_until_the_start(
     now = workshop.starts_at - datetime.timedelta(hours=3)
 
     with on_commit():
-        services.cancel_booking(booking=booking, by=director_a, now=now)
+        rules.cancel_booking(booking=booking, by=director_a, now=now)
 
     waiting.refresh_from_db()
     assert waiting.status == BookingStatus.OFFERED
@@ -387,7 +388,7 @@ def test_a_rebooking_after_a_cancellation_reaches_the_calendar(
 ):
     first = book(workshop, director_a, director_a, on_commit)
     with on_commit():
-        services.cancel_booking(booking=first, by=director_a)
+        rules.cancel_booking(booking=first, by=director_a)
     book(workshop, director_a, director_a, on_commit)
 
     events = events_in_send_order(mailoutbox, director_a)
@@ -400,9 +401,9 @@ def test_a_place_given_back_reaches_the_calendar_again(
 ):
     booking = book(workshop, director_a, director_a, on_commit)
     with on_commit():
-        services.change_attendee(booking=booking, person=colleague, changed_by=director_a)
+        rules.change_attendee(booking=booking, person=colleague, changed_by=director_a)
     with on_commit():
-        services.change_attendee(booking=booking, person=director_a, changed_by=director_a)
+        rules.change_attendee(booking=booking, person=director_a, changed_by=director_a)
 
     events = events_in_send_order(mailoutbox, director_a)
     assert [method for method, _, _ in events] == ["PUBLISH", "CANCEL", "PUBLISH"]
@@ -434,7 +435,7 @@ def test_changing_the_attendee_is_recorded_with_both_people(
 ):
     booking = book(workshop, director_a, director_a, on_commit)
 
-    services.change_attendee(booking=booking, person=colleague, changed_by=director_a)
+    rules.change_attendee(booking=booking, person=colleague, changed_by=director_a)
 
     event = booking.events.get(action=BookingEvent.Action.ATTENDEE_CHANGED)
     assert event.actor == director_a
@@ -449,17 +450,17 @@ def test_only_a_booking_awaiting_approval_can_be_refused_approval(
 ):
     booking = book(workshop, director_a, director_a, on_commit)
 
-    with pytest.raises(errors.NotAllowed, match="awaiting approval"):
-        services.reject_booking(booking=booking, by=operations)
+    with pytest.raises(refusals.NotAllowed, match="awaiting approval"):
+        rules.reject_booking(booking=booking, by=operations)
 
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
 
 
 def test_moving_ones_own_place_to_another_area_keeps_its_approval(awaiting, workshop, on_commit):
-    services.approve_booking(booking=awaiting)
+    rules.approve_booking(booking=awaiting)
 
-    booking = services.change_attendee(
+    booking = rules.change_attendee(
         booking=awaiting,
         person=awaiting.person,
         functional_area="od_training_education",
@@ -479,14 +480,14 @@ def test_capacity_can_change_after_places_were_given_beyond_a_trusts_cap(
     workshop.director_level_only = False
     workshop.save()
     book(workshop, director_a, director_a, on_commit)
-    services.book_on_behalf(
+    rules.book_on_behalf(
         workshop=workshop,
         person=colleague,
         booked_by=operations,
         override_reason="Second speaker from the Trust",
     )
 
-    services.change_places(workshop=workshop, changed_by=operations, capacity=4)
+    rules.change_places(workshop=workshop, changed_by=operations, capacity=4)
 
     workshop.refresh_from_db()
     assert workshop.capacity == 4

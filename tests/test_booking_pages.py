@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative.models import FunctionalArea, Seniority, User
+from collaborative.people.models import FunctionalArea, Seniority, User
 from tests.factories import (
     BookingFactory,
     InvitationFactory,

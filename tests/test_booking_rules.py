@@ -1,11 +1,11 @@
-"""The booking rules in workshops/services.py, one behaviour per test."""
+"""The booking rules in workshops/booking/rules.py, one behaviour per test."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
 
-from collaborative.models import FunctionalArea, Seniority
+from collaborative.people.models import FunctionalArea, Seniority
 from tests.factories import (
     BookingFactory,
     InvitationFactory,
@@ -14,7 +14,8 @@ from tests.factories import (
     WorkshopFactory,
 )
 from trusts.models import AffiliationRequest
-from workshops import errors, services
+from workshops import refusals
+from workshops.booking import rules
 from workshops.models import Booking, BookingStatus, CancellationReason, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def colleague(trust, area=NURSING, **fields):
 
 
 def book(workshop, person, booked_by=None, area=None):
-    return services.book_place(
+    return rules.book_place(
         workshop=workshop, person=person, booked_by=booked_by or person, functional_area=area
     )
 
@@ -55,7 +56,7 @@ def test_director_books_for_a_colleague_of_their_trust(workshop, director_a, tru
 
 
 def test_booking_for_another_trusts_person_is_refused(workshop, director_a, director_b):
-    with pytest.raises(errors.NotAColleague, match="not a colleague at Avon Test NHS Trust"):
+    with pytest.raises(refusals.NotAColleague, match="not a colleague at Avon Test NHS Trust"):
         book(workshop, director_b, booked_by=director_a)
     assert not Booking.objects.exists()
 
@@ -64,7 +65,7 @@ def test_second_place_in_the_same_functional_area_is_refused_with_the_holders_na
     workshop, director_a, trust_a
 ):
     book(workshop, director_a)
-    with pytest.raises(errors.FunctionalAreaTaken) as refusal:
+    with pytest.raises(refusals.FunctionalAreaTaken) as refusal:
         book(workshop, colleague(trust_a, NURSING))
     assert refusal.value.message == (
         "Your Trust already has its Nursing representative for this workshop: Jane Smith. "
@@ -82,7 +83,7 @@ def test_a_trust_holds_at_most_its_places_per_workshop(trust_a):
     workshop = WorkshopFactory(one_per_functional_area=False, places_per_trust=2)
     book(workshop, colleague(trust_a, full_name="Ann One"))
     book(workshop, colleague(trust_a, full_name="Ben Two"))
-    with pytest.raises(errors.TrustPlacesFull) as refusal:
+    with pytest.raises(refusals.TrustPlacesFull) as refusal:
         book(workshop, colleague(trust_a))
     assert refusal.value.message == (
         "Your Trust already has all 2 of its places for this workshop (Ann One, Ben Two). "
@@ -93,7 +94,7 @@ def test_a_trust_holds_at_most_its_places_per_workshop(trust_a):
 def test_three_functional_areas_fill_a_trusts_three_places(workshop, trust_a):
     for area in (NURSING, HR, OD):
         book(workshop, colleague(trust_a, area))
-    with pytest.raises(errors.FunctionalAreaTaken):
+    with pytest.raises(refusals.FunctionalAreaTaken):
         book(workshop, colleague(trust_a, HR))
 
 
@@ -112,13 +113,13 @@ def test_a_full_workshop_puts_bookings_on_the_waiting_list_in_order(trust_a, tru
 
 
 def test_a_tampered_functional_area_is_refused(workshop, director_a):
-    with pytest.raises(errors.InvalidChoice, match="Choose the functional area"):
+    with pytest.raises(refusals.InvalidChoice, match="Choose the functional area"):
         book(workshop, director_a, area="chief_executive")
 
 
 def test_a_person_holds_one_booking_per_workshop(workshop, director_a):
     book(workshop, director_a)
-    with pytest.raises(errors.AlreadyBooked, match="You already have a booking"):
+    with pytest.raises(refusals.AlreadyBooked, match="You already have a booking"):
         book(workshop, director_a, area=HR)
     assert workshop.bookings.count() == 1
 
@@ -126,7 +127,7 @@ def test_a_person_holds_one_booking_per_workshop(workshop, director_a):
 def test_a_colleague_already_booked_is_named(workshop, director_a, trust_a):
     hr = colleague(trust_a, HR, full_name="Lee Chan")
     book(workshop, hr)
-    with pytest.raises(errors.AlreadyBooked, match="Lee Chan already has a booking"):
+    with pytest.raises(refusals.AlreadyBooked, match="Lee Chan already has a booking"):
         book(workshop, hr, booked_by=director_a)
 
 
@@ -143,48 +144,48 @@ def test_cancelled_closed_unopened_and_past_workshops_take_no_bookings(
     director_a, changes, message
 ):
     workshop = WorkshopFactory(**changes)
-    with pytest.raises(errors.BookingNotOpen, match=message):
+    with pytest.raises(refusals.BookingNotOpen, match=message):
         book(workshop, director_a)
 
 
 def test_booking_opens_and_closes_on_the_workshops_dates(director_a):
     today = timezone.localdate()
     later = WorkshopFactory(booking_opens_on=today + datetime.timedelta(days=3))
-    with pytest.raises(errors.BookingNotOpen, match="Booking for this workshop opens on"):
+    with pytest.raises(refusals.BookingNotOpen, match="Booking for this workshop opens on"):
         book(later, director_a)
     closed = WorkshopFactory(booking_closes_on=today - datetime.timedelta(days=1))
-    with pytest.raises(errors.BookingNotOpen, match="Booking for this workshop closed on"):
+    with pytest.raises(refusals.BookingNotOpen, match="Booking for this workshop closed on"):
         book(closed, director_a)
 
 
 def test_unverified_people_cannot_book(workshop, trust_a):
     person = UserFactory(trust=trust_a, verified=False)
-    with pytest.raises(errors.NotVerified, match="Confirm your e-mail address"):
+    with pytest.raises(refusals.NotVerified, match="Confirm your e-mail address"):
         book(workshop, person)
 
 
 def test_unaffiliated_people_are_told_to_ask_for_affiliation(workshop):
-    with pytest.raises(errors.NotAffiliated, match="not linked to a member Trust"):
+    with pytest.raises(refusals.NotAffiliated, match="not linked to a member Trust"):
         book(workshop, UserFactory())
 
 
 def test_people_awaiting_affiliation_are_told_so(workshop, trust_a):
     person = UserFactory()
     AffiliationRequest.objects.create(person=person, trust=trust_a)
-    with pytest.raises(errors.NotAffiliated, match="waiting for the programme operations"):
+    with pytest.raises(refusals.NotAffiliated, match="waiting for the programme operations"):
         book(workshop, person)
 
 
 def test_people_of_a_lapsed_member_trust_cannot_book(workshop, director_a):
     director_a.trust.membership.is_active = False
     director_a.trust.membership.save()
-    with pytest.raises(errors.NotAffiliated, match="not an active member"):
+    with pytest.raises(refusals.NotAffiliated, match="not an active member"):
         book(workshop, director_a)
 
 
 def test_stakeholder_people_cannot_book_trust_places(workshop):
     person = UserFactory(stakeholder_body=StakeholderBodyFactory(), functional_area="")
-    with pytest.raises(errors.NotAffiliated, match="personal invitation"):
+    with pytest.raises(refusals.NotAffiliated, match="personal invitation"):
         book(workshop, person, area=NURSING)
 
 
@@ -192,7 +193,7 @@ def test_below_director_level_waits_for_approval_at_director_level_workshops(wor
     manager = colleague(trust_a, HR, seniority=Seniority.OTHER)
     booking = book(workshop, manager)
     assert booking.status == BookingStatus.AWAITING_APPROVAL
-    assert services.approve_booking(booking=booking).status == BookingStatus.CONFIRMED
+    assert rules.approve_booking(booking=booking).status == BookingStatus.CONFIRMED
 
 
 def test_below_director_level_is_confirmed_when_the_workshop_is_open_to_all(trust_a):
@@ -205,7 +206,7 @@ def test_a_rejected_approval_frees_the_place_for_the_waiting_list(trust_a, trust
     workshop = WorkshopFactory(capacity=1)
     pending = book(workshop, colleague(trust_a, seniority=Seniority.OTHER))
     waiting = book(workshop, colleague(trust_b))
-    services.reject_booking(booking=pending, by=None)
+    rules.reject_booking(booking=pending, by=None)
     pending.refresh_from_db()
     waiting.refresh_from_db()
     assert pending.cancellation_reason == CancellationReason.NOT_APPROVED
@@ -218,7 +219,7 @@ def test_a_cancellation_offers_the_place_to_the_first_waiting_person(trust_a, tr
     first = book(workshop, colleague(trust_b, NURSING))
     second = book(workshop, colleague(trust_b, HR))
     now = timezone.now()
-    services.cancel_booking(booking=confirmed, by=None, now=now)
+    rules.cancel_booking(booking=confirmed, by=None, now=now)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == BookingStatus.OFFERED
@@ -233,7 +234,7 @@ def test_the_offer_skips_waiting_people_whose_trust_caps_no_longer_fit(trust_a, 
     blocked = book(workshop, colleague(trust_a, NURSING))
     fits = book(workshop, colleague(trust_b, OD))
     for holder in holders:
-        services.cancel_booking(booking=holder, by=holder.person)
+        rules.cancel_booking(booking=holder, by=holder.person)
     first.refresh_from_db()
     blocked.refresh_from_db()
     fits.refresh_from_db()
@@ -246,8 +247,8 @@ def test_accepting_an_offer_confirms_the_place(trust_a, trust_b):
     workshop = WorkshopFactory(capacity=1)
     confirmed = book(workshop, colleague(trust_a))
     waiting = book(workshop, colleague(trust_b))
-    services.cancel_booking(booking=confirmed, by=confirmed.person)
-    accepted = services.accept_offer(booking=waiting, by=waiting.person)
+    rules.cancel_booking(booking=confirmed, by=confirmed.person)
+    accepted = rules.accept_offer(booking=waiting, by=waiting.person)
     assert accepted.status == BookingStatus.CONFIRMED
 
 
@@ -256,8 +257,8 @@ def test_declining_an_offer_moves_it_to_the_next_person(trust_a, trust_b):
     confirmed = book(workshop, colleague(trust_a))
     first = book(workshop, colleague(trust_b, NURSING))
     second = book(workshop, colleague(trust_b, HR))
-    services.cancel_booking(booking=confirmed, by=confirmed.person)
-    services.decline_offer(booking=first, by=first.person)
+    rules.cancel_booking(booking=confirmed, by=confirmed.person)
+    rules.decline_offer(booking=first, by=first.person)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.cancellation_reason == CancellationReason.OFFER_DECLINED
@@ -269,16 +270,16 @@ def test_an_expired_offer_moves_to_the_next_person_and_cannot_be_accepted(trust_
     confirmed = book(workshop, colleague(trust_a))
     first = book(workshop, colleague(trust_b, NURSING))
     second = book(workshop, colleague(trust_b, HR))
-    services.cancel_booking(booking=confirmed, by=confirmed.person)
+    rules.cancel_booking(booking=confirmed, by=confirmed.person)
     later = timezone.now() + datetime.timedelta(hours=2)
-    assert services.expire_offers(now=later) == 1
-    assert services.expire_offers(now=later) == 0
+    assert rules.expire_offers(now=later) == 1
+    assert rules.expire_offers(now=later) == 0
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.cancellation_reason == CancellationReason.OFFER_EXPIRED
     assert second.status == BookingStatus.OFFERED
-    with pytest.raises(errors.OfferNotOpen, match="no longer open"):
-        services.accept_offer(booking=first, by=first.person)
+    with pytest.raises(refusals.OfferNotOpen, match="no longer open"):
+        rules.accept_offer(booking=first, by=first.person)
 
 
 def test_no_offer_leaves_the_workshop_over_capacity(trust_a, trust_b):
@@ -286,45 +287,43 @@ def test_no_offer_leaves_the_workshop_over_capacity(trust_a, trust_b):
     confirmed = book(workshop, colleague(trust_a))
     book(workshop, colleague(trust_b, NURSING))
     book(workshop, colleague(trust_b, HR))
-    services.cancel_booking(booking=confirmed, by=confirmed.person)
-    services.cancel_booking(booking=confirmed, by=confirmed.person)
+    rules.cancel_booking(booking=confirmed, by=confirmed.person)
+    rules.cancel_booking(booking=confirmed, by=confirmed.person)
     assert workshop.bookings.holding_a_place().count() == 1
 
 
 def test_a_freed_place_with_nobody_waiting_is_open_to_new_bookings(director_a, director_b):
     workshop = WorkshopFactory(capacity=1)
-    services.cancel_booking(booking=book(workshop, director_a), by=director_a)
+    rules.cancel_booking(booking=book(workshop, director_a), by=director_a)
     assert book(workshop, director_b).status == BookingStatus.CONFIRMED
 
 
 def test_changing_the_attendee_gives_the_place_to_a_colleague(workshop, director_a, trust_a):
     booking = book(workshop, director_a)
     other = colleague(trust_a, HR)
-    changed = services.change_attendee(booking=booking, person=other, changed_by=director_a)
+    changed = rules.change_attendee(booking=booking, person=other, changed_by=director_a)
     assert (changed.person, changed.functional_area) == (other, HR)
 
 
 def test_changing_the_attendee_keeps_the_functional_area_rule(workshop, director_a, trust_a):
     book(workshop, colleague(trust_a, HR, full_name="Lee Chan"))
     booking = book(workshop, director_a)
-    with pytest.raises(errors.FunctionalAreaTaken, match="HR / Workforce representative"):
-        services.change_attendee(
-            booking=booking, person=colleague(trust_a, HR), changed_by=director_a
-        )
+    with pytest.raises(refusals.FunctionalAreaTaken, match="HR / Workforce representative"):
+        rules.change_attendee(booking=booking, person=colleague(trust_a, HR), changed_by=director_a)
 
 
 def test_changing_the_attendee_to_another_trusts_person_is_refused(
     workshop, director_a, director_b
 ):
     booking = book(workshop, director_a)
-    with pytest.raises(errors.NotAColleague):
-        services.change_attendee(booking=booking, person=director_b, changed_by=director_a)
+    with pytest.raises(refusals.NotAColleague):
+        rules.change_attendee(booking=booking, person=director_b, changed_by=director_a)
 
 
 def test_another_trust_cannot_change_a_booking(workshop, director_a, director_b):
     booking = book(workshop, director_a)
-    with pytest.raises(errors.NotAllowed):
-        services.change_attendee(booking=booking, person=director_b, changed_by=director_b)
+    with pytest.raises(refusals.NotAllowed):
+        rules.change_attendee(booking=booking, person=director_b, changed_by=director_b)
 
 
 def test_stakeholders_book_through_their_invitation_outside_trust_caps():
@@ -332,7 +331,7 @@ def test_stakeholders_book_through_their_invitation_outside_trust_caps():
     body = StakeholderBodyFactory()
     person = UserFactory(stakeholder_body=body, functional_area="")
     invitation = InvitationFactory(workshop=workshop, person=person)
-    booking = services.book_with_invitation(token=invitation.token, person=person)
+    booking = rules.book_with_invitation(token=invitation.token, person=person)
     invitation.refresh_from_db()
     assert (booking.status, booking.stakeholder_body, booking.trust) == (
         BookingStatus.CONFIRMED,
@@ -345,10 +344,10 @@ def test_stakeholders_book_through_their_invitation_outside_trust_caps():
 def test_an_invitation_is_single_use():
     person = UserFactory(stakeholder_body=StakeholderBodyFactory(), functional_area="")
     invitation = InvitationFactory(person=person)
-    booking = services.book_with_invitation(token=invitation.token, person=person)
-    services.cancel_booking(booking=booking, by=booking.person)
-    with pytest.raises(errors.InvitationNotUsable, match="already been used"):
-        services.book_with_invitation(token=invitation.token, person=person)
+    booking = rules.book_with_invitation(token=invitation.token, person=person)
+    rules.cancel_booking(booking=booking, by=booking.person)
+    with pytest.raises(refusals.InvitationNotUsable, match="already been used"):
+        rules.book_with_invitation(token=invitation.token, person=person)
 
 
 def test_an_expired_invitation_is_refused():
@@ -356,8 +355,8 @@ def test_an_expired_invitation_is_refused():
     invitation = InvitationFactory(
         person=person, expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
-    with pytest.raises(errors.InvitationNotUsable, match="expired"):
-        services.book_with_invitation(token=invitation.token, person=person)
+    with pytest.raises(refusals.InvitationNotUsable, match="expired"):
+        rules.book_with_invitation(token=invitation.token, person=person)
 
 
 def test_someone_elses_invitation_is_refused():
@@ -365,15 +364,15 @@ def test_someone_elses_invitation_is_refused():
         person=UserFactory(stakeholder_body=StakeholderBodyFactory(), functional_area="")
     )
     intruder = UserFactory(stakeholder_body=StakeholderBodyFactory(), functional_area="")
-    with pytest.raises(errors.InvitationNotUsable, match="not valid for your account"):
-        services.book_with_invitation(token=invitation.token, person=intruder)
+    with pytest.raises(refusals.InvitationNotUsable, match="not valid for your account"):
+        rules.book_with_invitation(token=invitation.token, person=intruder)
 
 
 def test_stakeholder_places_count_toward_capacity(director_a):
     workshop = WorkshopFactory(capacity=1)
     person = UserFactory(stakeholder_body=StakeholderBodyFactory(), functional_area="")
     invitation = InvitationFactory(workshop=workshop, person=person)
-    services.book_with_invitation(token=invitation.token, person=person)
+    rules.book_with_invitation(token=invitation.token, person=person)
     assert book(workshop, director_a).status == BookingStatus.WAITING
 
 
@@ -387,8 +386,8 @@ def test_waiting_people_do_not_hold_trust_places(trust_a, trust_b):
 
 def test_bookings_of_a_past_workshop_cannot_be_cancelled(director_a):
     booking = BookingFactory(person=director_a, workshop__date=datetime.date(2022, 2, 28))
-    with pytest.raises(errors.NotAllowed, match="already taken place"):
-        services.cancel_booking(booking=booking, by=booking.person)
+    with pytest.raises(refusals.NotAllowed, match="already taken place"):
+        rules.cancel_booking(booking=booking, by=booking.person)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
 

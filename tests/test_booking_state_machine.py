@@ -9,7 +9,7 @@ beyond a Trust's places, with a reason), cancelling, giving a place to a colleag
 approving and not approving, offering free places, accepting, declining, accepting too
 late, letting offers expire, closing and reopening booking, and changing the capacity or
 the places per Trust. Some steps go through the admin as the operations manager (its
-actions and forms, over the test client), the others call ``workshops.services``.
+actions and forms, over the test client), the others call ``workshops.booking.rules``.
 
 After every step, whether it was done or refused:
 
@@ -39,7 +39,7 @@ After every step, whether it was done or refused:
 Each example runs in a savepoint rolled back at its end, so every example starts from
 the same empty database, at the cost of a rollback rather than a flush. Messages are not
 delivered (``on_commit`` never fires inside the test's transaction): the outbox rows are
-rendered with ``collaborative.mail.render`` as a worker would.
+rendered with ``collaborative.outbox.mail.render`` as a worker would.
 
 Under CI (``CI`` set) it runs 200 examples of 20 steps, with a fixed seed so that every
 run tries the same sequences; elsewhere 25 examples, with a random seed, so that each run
@@ -75,11 +75,13 @@ from hypothesis.stateful import (
 )
 from icalendar import Calendar
 
-from collaborative import mail
-from collaborative.models import FunctionalArea, OutgoingEmail, Seniority
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.outbox import mail
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.models import FunctionalArea, Seniority
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
-from workshops import errors, services
+from workshops import refusals
+from workshops.booking import rules
 from workshops.models import (
     PLACE_HOLDING_STATUSES,
     Booking,
@@ -297,7 +299,7 @@ class BookingMachine(RuleBasedStateMachine):
         self._begin(f"{person} books a place for themselves", actor=person)
         expected = self._booking_outcome(person, person, person.functional_area)
         booking = self._attempt(
-            lambda: services.book_place(workshop=self.workshop, person=person, booked_by=person)
+            lambda: rules.book_place(workshop=self.workshop, person=person, booked_by=person)
         )
         self._expect_new_booking(booking, expected)
 
@@ -315,7 +317,7 @@ class BookingMachine(RuleBasedStateMachine):
         self._begin(f"{booker} books a place for {person} ({area or 'their area'})", actor=booker)
         expected = self._booking_outcome(person, booker, area or person.functional_area)
         booking = self._attempt(
-            lambda: services.book_place(
+            lambda: rules.book_place(
                 workshop=self.workshop, person=person, booked_by=booker, functional_area=area
             )
         )
@@ -360,7 +362,7 @@ class BookingMachine(RuleBasedStateMachine):
         if door == "admin":
             self._admin_action("workshops_booking", "cancel", booking)
         else:
-            self._attempt(lambda: services.cancel_booking(booking=booking, by=actor))
+            self._attempt(lambda: rules.cancel_booking(booking=booking, by=actor))
         if row.status == CANCELLED:
             self._expect_unchanged("cancelling again changes nothing")
         elif self._may_manage(actor, row):
@@ -382,7 +384,7 @@ class BookingMachine(RuleBasedStateMachine):
         )
         row = self.now.bookings[booking.pk]
         self._attempt(
-            lambda: services.change_attendee(
+            lambda: rules.change_attendee(
                 booking=booking, person=person, functional_area=area, changed_by=actor
             )
         )
@@ -418,7 +420,7 @@ class BookingMachine(RuleBasedStateMachine):
         if door == "admin":
             self._admin_action("workshops_booking", "approve", booking)
         else:
-            self._attempt(lambda: services.approve_booking(booking=booking, by=self.ops))
+            self._attempt(lambda: rules.approve_booking(booking=booking, by=self.ops))
         if why_not := self._why_not_approved(booking.pk, row):
             self._expect_refused(why_not)
         else:
@@ -438,7 +440,7 @@ class BookingMachine(RuleBasedStateMachine):
         if door == "admin":
             self._admin_action("workshops_booking", "reject", booking)
         else:
-            self._attempt(lambda: services.reject_booking(booking=booking, by=self.ops))
+            self._attempt(lambda: rules.reject_booking(booking=booking, by=self.ops))
         if row.status == AWAITING:
             self._expect(booking, CANCELLED, "it was awaiting approval")
         elif row.status == CANCELLED or door == "admin":
@@ -457,7 +459,7 @@ class BookingMachine(RuleBasedStateMachine):
         else:
             with transaction.atomic():
                 workshop = Workshop.objects.select_for_update().get(pk=self.workshop.pk)
-                services.offer_free_places(workshop)
+                rules.offer_free_places(workshop)
         self._expect_offers(expected)
 
     @precondition(lambda self: self.workshop is not None and self._offered())
@@ -467,13 +469,13 @@ class BookingMachine(RuleBasedStateMachine):
         actor = self._actor(actor, booking)
         self._begin(f"{actor} accepts the offer of {self._describe(booking)}", actor, booking)
         row = self.now.bookings[booking.pk]
-        self._attempt(lambda: services.accept_offer(booking=booking, by=actor))
+        self._attempt(lambda: rules.accept_offer(booking=booking, by=actor))
         if row.status == CONFIRMED:
             self._expect_unchanged("accepting a confirmed place changes nothing")
         elif not self._may_manage(actor, row):
-            self._expect_refused(f"{actor} may not answer this offer", errors.NotAllowed)
+            self._expect_refused(f"{actor} may not answer this offer", refusals.NotAllowed)
         elif row.status != OFFERED:
-            self._expect_refused("there is no offer", errors.OfferNotOpen)
+            self._expect_refused("there is no offer", refusals.OfferNotOpen)
         else:
             person = self.users[row.person]
             self._expect(booking, self._status_for_place(person), "the offer was open")
@@ -488,8 +490,8 @@ class BookingMachine(RuleBasedStateMachine):
             booking.person,
             booking,
         )
-        self._attempt(lambda: services.accept_offer(booking=booking, by=booking.person, now=late))
-        self._expect_refused("the offer had expired", errors.OfferNotOpen)
+        self._attempt(lambda: rules.accept_offer(booking=booking, by=booking.person, now=late))
+        self._expect_refused("the offer had expired", refusals.OfferNotOpen)
 
     @precondition(lambda self: self.workshop is not None and self._offered())
     @rule(pick=picks, aim=st.booleans(), actor=actors)
@@ -498,11 +500,11 @@ class BookingMachine(RuleBasedStateMachine):
         actor = self._actor(actor, booking)
         self._begin(f"{actor} declines the offer of {self._describe(booking)}", actor, booking)
         row = self.now.bookings[booking.pk]
-        self._attempt(lambda: services.decline_offer(booking=booking, by=actor))
+        self._attempt(lambda: rules.decline_offer(booking=booking, by=actor))
         if row.status != OFFERED:
-            self._expect_refused("there is no offer", errors.OfferNotOpen)
+            self._expect_refused("there is no offer", refusals.OfferNotOpen)
         elif not self._may_manage(actor, row):
-            self._expect_refused(f"{actor} may not answer this offer", errors.NotAllowed)
+            self._expect_refused(f"{actor} may not answer this offer", refusals.NotAllowed)
         else:
             self._expect(booking, CANCELLED, "the offer was open")
 
@@ -514,7 +516,7 @@ class BookingMachine(RuleBasedStateMachine):
         now += datetime.timedelta(minutes=1)
         self._begin(f"offers expire (at {now:%d %b %H:%M})")
         self.clock = max(self.clock, now)
-        services.expire_offers(now=now)
+        rules.expire_offers(now=now)
         for pk in offered:
             booking = Booking.objects.get(pk=pk)
             assert (booking.status, booking.cancellation_reason) == (
@@ -542,9 +544,7 @@ class BookingMachine(RuleBasedStateMachine):
         if door == "admin":
             self._admin_action("workshops_workshop", "close_booking", self.workshop)
         else:
-            self._attempt(
-                lambda: services.close_booking(workshop=self.workshop, closed_by=self.ops)
-            )
+            self._attempt(lambda: rules.close_booking(workshop=self.workshop, closed_by=self.ops))
         status = Workshop.objects.get(pk=self.workshop.pk).status
         assert status == Workshop.Status.CLOSED, f"booking did not close: {status}"
 
@@ -556,7 +556,7 @@ class BookingMachine(RuleBasedStateMachine):
     @rule()
     def reopen_booking(self):
         self._begin("the operations manager opens booking again", invites=True)
-        services.open_for_booking(workshop=self.workshop, opened_by=self.ops)
+        rules.open_for_booking(workshop=self.workshop, opened_by=self.ops)
         status = Workshop.objects.get(pk=self.workshop.pk).status
         assert status == Workshop.Status.OPEN
 
@@ -572,7 +572,7 @@ class BookingMachine(RuleBasedStateMachine):
             self._change_in_admin(capacity=capacity)
         else:
             self._attempt(
-                lambda: services.change_places(
+                lambda: rules.change_places(
                     workshop=self.workshop, changed_by=self.ops, capacity=capacity
                 )
             )
@@ -600,7 +600,7 @@ class BookingMachine(RuleBasedStateMachine):
             self._change_in_admin(places_per_trust=places)
         else:
             self._attempt(
-                lambda: services.change_places(
+                lambda: rules.change_places(
                     workshop=self.workshop, changed_by=self.ops, places_per_trust=places
                 )
             )
@@ -904,7 +904,7 @@ class BookingMachine(RuleBasedStateMachine):
         """The waiting bookings the free places must be offered to, in order."""
         now = now or timezone.now()
         workshop = state.workshop
-        if workshop["status"] not in services.CHANGEABLE_STATUSES:
+        if workshop["status"] not in rules.CHANGEABLE_STATUSES:
             return []
         if self.workshop.starts_at <= now:
             return []
@@ -951,13 +951,13 @@ class BookingMachine(RuleBasedStateMachine):
         """Call a rule function; a refusal is a step like any other."""
         try:
             return call()
-        except errors.BookingError as refusal:
+        except refusals.BookingError as refusal:
             note(f"  refused: {refusal.message}")
             self._refused = refusal.message
             self._refusal = refusal
             return None
 
-    def _expect_refused(self, why, error_class=errors.BookingError):
+    def _expect_refused(self, why, error_class=refusals.BookingError):
         assert self._refused, f"{self._step}: not refused, though {why}"
         if self._refusal is not None:
             assert isinstance(self._refusal, error_class), (

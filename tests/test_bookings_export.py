@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from collaborative.models import FunctionalArea, User
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.people.models import FunctionalArea, User
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import BookingFactory, StakeholderBodyFactory, UserFactory, WorkshopFactory
 from workshops.models import Booking, BookingStatus
 

@@ -7,7 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from tests.factories import BookingFactory, UserFactory, WorkshopFactory
-from workshops.calendar import booking_calendar
+from workshops.messages.calendar import booking_calendar
 from workshops.models import BookingStatus, Workshop
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.http import http_date
 from icalendar import Calendar
 
-from collaborative import mail
-from collaborative.models import OutgoingEmail
-from collaborative.services import issue_calendar_token, revoke_calendar_token
+from collaborative.outbox import mail
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.calendar_tokens import issue_calendar_token, revoke_calendar_token
 from tests.factories import BookingFactory
-from workshops import messaging, services
+from workshops.booking import rules
+from workshops.messages import notify
 from workshops.models import BookingStatus, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_the_feed_lists_exactly_the_persons_confirmed_workshops(
 
 def test_the_feed_has_the_same_uid_as_the_confirmation_attachment(client, token, director_a):
     booking = BookingFactory(person=director_a)
-    messaging.booking_made(booking)
+    notify.booking_made(booking)
     message = OutgoingEmail.objects.get()
 
     attached = Calendar.from_ical(mail.calendar_file(message)).walk("VEVENT")[0]
@@ -88,7 +89,7 @@ def test_the_feed_reflects_a_new_time_with_a_higher_sequence(client, token, dire
 def test_a_cancelled_booking_drops_out_of_the_feed(client, token, director_a):
     booking = BookingFactory(person=director_a)
 
-    services.cancel_booking(booking=booking, by=booking.person)
+    rules.cancel_booking(booking=booking, by=booking.person)
 
     assert events(client, token) == {}
 
@@ -99,7 +100,7 @@ def test_a_cancelled_workshop_stays_in_the_feed_marked_cancelled(
     booking = BookingFactory(person=director_a)
     before = int(events(client, token)[booking.calendar_uid]["sequence"])
 
-    services.cancel_workshop(workshop=booking.workshop, cancelled_by=operations_manager)
+    rules.cancel_workshop(workshop=booking.workshop, cancelled_by=operations_manager)
 
     event = events(client, token)[booking.calendar_uid]
     assert str(event["status"]) == "CANCELLED"

@@ -1,4 +1,5 @@
-"""Colleague accounts: collaborative.services.find_or_create_colleague, one behaviour per test."""
+"""Colleague accounts (workshops.booking.colleagues.find_or_create_colleague), one behaviour
+per test."""
 
 import re
 from urllib.parse import urlsplit
@@ -7,10 +8,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
-from collaborative.models import FunctionalArea, User
-from collaborative.services import find_or_create_colleague
+from collaborative.people.models import FunctionalArea, User
 from tests.factories import StakeholderBodyFactory, UserFactory
-from workshops import errors
+from workshops import refusals
+from workshops.booking.colleagues import find_or_create_colleague
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +109,7 @@ def test_no_set_up_email_goes_when_the_transaction_is_rolled_back(
 
 
 def test_an_address_on_another_domain_is_refused_and_no_account_is_made(director_a):
-    with pytest.raises(errors.NotAColleague) as refusal:
+    with pytest.raises(refusals.NotAColleague) as refusal:
         add(director_a, email="lee.chan@gmail.com")
 
     assert refusal.value.message == (
@@ -119,26 +120,26 @@ def test_an_address_on_another_domain_is_refused_and_no_account_is_made(director
 
 
 def test_an_address_on_another_trusts_domain_is_refused(director_a, trust_b):
-    with pytest.raises(errors.NotAColleague, match="is not an address at Avon Test NHS Trust"):
+    with pytest.raises(refusals.NotAColleague, match="is not an address at Avon Test NHS Trust"):
         add(director_a, email="lee.chan@tb1.nhs.uk")
 
 
 def test_an_existing_person_of_another_trust_is_refused(director_a, director_b):
-    with pytest.raises(errors.NotAColleague, match="is not an address at Avon Test NHS Trust"):
+    with pytest.raises(refusals.NotAColleague, match="is not an address at Avon Test NHS Trust"):
         add(director_a, email=director_b.email)
 
 
 def test_an_existing_stakeholder_representative_is_refused(director_a):
     person = UserFactory(stakeholder_body=StakeholderBodyFactory(), functional_area="")
 
-    with pytest.raises(errors.NotAColleague, match="is not an address at Avon Test NHS Trust"):
+    with pytest.raises(refusals.NotAColleague, match="is not an address at Avon Test NHS Trust"):
         add(director_a, email=person.email)
 
 
 def test_an_existing_account_not_yet_linked_is_asked_to_confirm_first(director_a):
     person = UserFactory(email="new.starter@ta1.nhs.uk", full_name="New Starter", verified=False)
 
-    with pytest.raises(errors.NotAColleague) as refusal:
+    with pytest.raises(refusals.NotAColleague) as refusal:
         add(director_a, email=person.email)
 
     assert refusal.value.message == (
@@ -160,6 +161,6 @@ def test_an_existing_colleague_is_found_and_keeps_their_own_details(director_a, 
 def test_people_who_may_not_book_cannot_add_colleagues(trust_a):
     unverified = UserFactory(email="someone@ta1.nhs.uk", trust=trust_a, verified=False)
 
-    with pytest.raises(errors.NotVerified):
+    with pytest.raises(refusals.NotVerified):
         add(unverified)
     assert not User.objects.filter(email="lee.chan@ta1.nhs.uk").exists()

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from collaborative.models import FunctionalArea, User
+from collaborative.people.models import FunctionalArea, User
 from tests.factories import (
     BookingFactory,
     ResourceFactory,

@@ -7,8 +7,10 @@ import pytest
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
-from collaborative import mail, services
-from collaborative.models import ContactMessage, OutgoingEmail
+from collaborative.outbox import mail
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.site import contact_messages
+from collaborative.site.models import ContactMessage
 from collaborative.tasks import deliver_messages
 from tests.factories import UserFactory
 
@@ -183,7 +185,7 @@ def test_a_message_is_not_kept_if_its_e_mail_cannot_be_recorded(monkeypatch):
     monkeypatch.setattr(mail, "record", broken)
 
     with pytest.raises(RuntimeError):
-        services.receive_contact_message(ContactMessage(**VALID))
+        contact_messages.receive_contact_message(ContactMessage(**VALID))
 
     assert ContactMessage.objects.count() == 0
 
@@ -205,7 +207,7 @@ def test_a_line_break_in_a_kept_subject_cannot_add_a_header(
 ):
     """A message kept before subjects had to be one line still goes as one subject line."""
     with django_capture_on_commit_callbacks(execute=True):
-        services.receive_contact_message(
+        contact_messages.receive_contact_message(
             ContactMessage(**{**VALID, "subject": "Joining\r\nBcc: someone@example.org"})
         )
 

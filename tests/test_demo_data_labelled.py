@@ -13,10 +13,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from collaborative import mail
 from collaborative.demo_data import DEMO_ACCOUNTS
-from collaborative.models import OutgoingEmail, User
-from collaborative.reserved_domains import is_reserved
+from collaborative.outbox import mail
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.outbox.reserved_domains import is_reserved
+from collaborative.people.models import User
 from demo import registry
 from demo.models import DemoRecord
 from tests.factories import UserFactory, WorkshopFactory
@@ -233,7 +234,7 @@ def test_the_portal_refuses_to_send_to_a_reserved_domain():
 
 
 def test_a_booking_message_to_a_made_up_person_is_never_recorded(demo):
-    from workshops.services import book_place
+    from workshops.booking.rules import book_place
 
     person = User.objects.get(email="demo.od@cwp.nhs.test")
     workshop = Workshop.objects.get(status=Workshop.Status.OPEN)

@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative.models import FunctionalArea
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.people.models import FunctionalArea
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import BookingFactory, MembershipFactory, UserFactory, WorkshopFactory
 from tests.test_bookings_export import add_bookings
 from trusts.models import Region
-from workshops import dashboard
+from workshops import engagement
 from workshops.models import Booking, BookingStatus, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_matrix_says_for_each_trust_and_workshop_attended_booked_or_none(
     BookingFactory(workshop=february, person=person_of(trust_b))
     BookingFactory(workshop=may, person=person_of(trust_b), status=BookingStatus.WAITING)
 
-    rows = {row.trust: row.states for row in dashboard.matrix([february, may])}
+    rows = {row.trust: row.states for row in engagement.matrix([february, may])}
 
     assert rows == {trust_a: ["attended", "none"], trust_b: ["booked", "none"]}
 
@@ -69,7 +69,7 @@ def test_matrix_lists_member_trusts_without_bookings_and_others_that_booked(febr
     visiting = MembershipFactory(is_active=False, trust__name="Visiting NHS Trust").trust
     BookingFactory(workshop=february, person=person_of(visiting))
 
-    trusts = [row.trust for row in dashboard.matrix([february])]
+    trusts = [row.trust for row in engagement.matrix([february])]
 
     assert trusts == [trust_a, visiting]
 
@@ -79,7 +79,7 @@ def test_the_year_leaves_out_drafts_and_cancelled_workshops(february):
     WorkshopFactory(date=datetime.date(YEAR, 9, 1), status=Workshop.Status.CANCELLED)
     WorkshopFactory(date=datetime.date(YEAR + 1, 2, 1), status=HELD)
 
-    assert dashboard.workshops_of(YEAR) == [february]
+    assert engagement.workshops_of(YEAR) == [february]
 
 
 def test_coverage_counts_trusts_and_people_per_functional_area(february, may, trust_a, trust_b):
@@ -90,7 +90,7 @@ def test_coverage_counts_trusts_and_people_per_functional_area(february, may, tr
         workshop=may, person=person_of(trust_b, FunctionalArea.HR_WORKFORCE), attended=True
     )
 
-    coverage = dashboard.coverage([february, may])
+    coverage = engagement.coverage([february, may])
 
     assert coverage == [
         {"area": "Nursing", "trusts_booked": 2, "trusts_attended": 1, "people_attended": 2},
@@ -109,7 +109,7 @@ def test_attendance_by_region_lists_every_region(february, trust_a):
     north_west = MembershipFactory(trust__region=Region.NORTH_WEST).trust
     BookingFactory(workshop=february, person=person_of(north_west), attended=False)
 
-    figures = {row["region"]: row["people"] for row in dashboard.attendance_by_region([february])}
+    figures = {row["region"]: row["people"] for row in engagement.attendance_by_region([february])}
 
     assert figures == {region.label: 1 if region == Region.LONDON else 0 for region in Region}
 
@@ -124,7 +124,7 @@ def test_member_trusts_that_have_not_attended_for_twelve_months_are_listed(trust
     BookingFactory(workshop=long_ago, person=person_of(trust_b), attended=True)
     BookingFactory(workshop=lately, person=person_of(trust_b), attended=True)
 
-    _, lapsed = dashboard.not_attended_since()
+    _, lapsed = engagement.not_attended_since()
 
     assert [(trust, trust.last_attended) for trust in lapsed] == [
         (trust_a, long_ago.date),
@@ -133,16 +133,16 @@ def test_member_trusts_that_have_not_attended_for_twelve_months_are_listed(trust
 
 
 def test_bar_chart_scales_bars_to_the_longest():
-    chart = dashboard.bar_chart([("A", [4, 2]), ("B", [0, 1])], ["Booked", "Attended"])
+    chart = engagement.bar_chart([("A", [4, 2]), ("B", [0, 1])], ["Booked", "Attended"])
 
     widths = [bar.width for bar in chart.bars]
-    room = dashboard.CHART_WIDTH - dashboard.LABEL_WIDTH - dashboard.VALUE_WIDTH
+    room = engagement.CHART_WIDTH - engagement.LABEL_WIDTH - engagement.VALUE_WIDTH
     assert widths == [room, room / 2, 0, room / 4]
     assert [item["name"] for item in chart.legend] == ["Booked", "Attended"]
 
 
 def test_bar_chart_of_nothing_draws_empty_bars():
-    chart = dashboard.bar_chart([("A", [0])], ["Attended"])
+    chart = engagement.bar_chart([("A", [0])], ["Attended"])
 
     assert [bar.width for bar in chart.bars] == [0]
 

@@ -15,9 +15,13 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative import privacy, services
-from collaborative.models import ContactMessage, FunctionalArea, OutgoingEmail, User
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative import privacy
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people import calendar_tokens
+from collaborative.people.models import FunctionalArea, User
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.site import contact_messages
+from collaborative.site.models import ContactMessage
 from tests.factories import (
     AgendaItemFactory,
     BookingFactory,
@@ -26,10 +30,10 @@ from tests.factories import (
     WorkshopFactory,
 )
 from trusts.models import AffiliationRequest, MembershipRequest
-from workshops import dashboard
-from workshops import services as booking_services
+from workshops import engagement
+from workshops.booking import rules as booking_services
 from workshops.models import Booking, BookingEvent, BookingStatus, TopicProposal, Workshop
-from workshops.planning import propose_topic
+from workshops.steering.planning import propose_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +100,7 @@ def past_year(person, colleague, trust_b):
 
 def figures(year):
     """What the engagement dashboard shows for a year, as plain values."""
-    shown = dashboard.engagement(year)
+    shown = engagement.engagement(year)
     return {
         "matrix": [(row.trust.pk, row.states) for row in shown["matrix"]],
         "coverage": shown["coverage"],
@@ -120,11 +124,11 @@ def everywhere(person, colleague, ops, past_year, trust_b, client):
     given = booking_services.book_place(workshop=ahead[3], person=person, booked_by=person)
     booking_services.change_attendee(booking=given, person=colleague, changed_by=person)
 
-    services.receive_contact_message(
+    contact_messages.receive_contact_message(
         ContactMessage(name=NAME, email=EMAIL, subject="About my places", message=f"I am {NAME}"),
         sent_by=person,
     )
-    services.receive_contact_message(
+    contact_messages.receive_contact_message(
         ContactMessage(name=NAME, email=HOME_EMAIL, subject="From home", message="Hello")
     )
     MembershipRequest.objects.create(
@@ -136,7 +140,7 @@ def everywhere(person, colleague, ops, past_year, trust_b, client):
     TopicProposal.objects.create(title="Retention", rationale="It matters", proposed_by=person)
     InvitationFactory(person=person)
     LogEntry.objects.log_actions(ops.pk, User.objects.filter(pk=person.pk), CHANGE, "Changed")
-    services.issue_calendar_token(person)
+    calendar_tokens.issue_calendar_token(person)
     client.force_login(person)
     return person
 

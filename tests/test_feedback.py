@@ -14,11 +14,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative import mail
-from collaborative.models import OutgoingEmail
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.outbox import mail
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import BookingFactory, MembershipFactory, UserFactory, WorkshopFactory
-from workshops import feedback, services
+from workshops.booking import rules
+from workshops.feedback import survey
 from workshops.models import BookingStatus, FeedbackAnswer, FeedbackRequest, Workshop
 from workshops.tasks import request_feedback
 
@@ -59,12 +60,12 @@ def asked(workshop):
 
 
 def held(workshop, by=None):
-    return services.mark_held(workshop=workshop, marked_by=by)
+    return rules.mark_held(workshop=workshop, marked_by=by)
 
 
 def answer(booking, **answers):
     request = FeedbackRequest.objects.get(booking=booking)
-    return feedback.answer_feedback(
+    return survey.answer_feedback(
         token=request.token, **{"usefulness": 4, "relevance": 5, **answers}
     )
 
@@ -136,14 +137,14 @@ def test_a_workshop_marked_held_before_it_ends_is_asked_about_by_the_task_once_i
     assert asked(workshop) == set()
 
     ended = datetime.datetime.combine(workshop.date, datetime.time(23, 59), tzinfo=LONDON)
-    feedback.request_due_feedback(now=ended + datetime.timedelta(minutes=20))
+    survey.request_due_feedback(now=ended + datetime.timedelta(minutes=20))
 
     assert asked(workshop) == {booking.person_id}
 
 
 def test_a_workshop_marked_held_weeks_after_its_day_asks_no_one(db):
     workshop = WorkshopFactory(
-        date=timezone.localdate() - datetime.timedelta(days=feedback.ASK_WITHIN_DAYS + 1),
+        date=timezone.localdate() - datetime.timedelta(days=survey.ASK_WITHIN_DAYS + 1),
         status=Workshop.Status.CLOSED,
     )
     attendee(workshop)
@@ -198,7 +199,7 @@ def test_a_link_answers_once(yesterdays):
     held(yesterdays)
     answer(booking)
 
-    with pytest.raises(feedback.FeedbackError, match="already given your feedback"):
+    with pytest.raises(survey.FeedbackError, match="already given your feedback"):
         answer(booking, usefulness=1)
 
     assert FeedbackAnswer.objects.count() == 1
@@ -210,7 +211,7 @@ def test_someone_recorded_absent_after_the_e_mail_cannot_answer(yesterdays):
     booking.attended = False
     booking.save()
 
-    with pytest.raises(feedback.FeedbackError, match="did not attend"):
+    with pytest.raises(survey.FeedbackError, match="did not attend"):
         answer(booking)
 
 
@@ -352,7 +353,7 @@ def test_an_attendee_recorded_after_the_marking_is_asked_by_the_periodic_task(ye
     held(yesterdays)
     second = attendee(yesterdays)
 
-    feedback.request_due_feedback()
+    survey.request_due_feedback()
 
     assert asked(yesterdays) == {first.person_id, second.person_id}
 

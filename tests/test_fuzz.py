@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from collaborative import services
+from collaborative.people import calendar_tokens
 from collaborative.settings import BASE_DIR
 from tests.factories import (
     BookingFactory,
@@ -122,7 +122,7 @@ def world(director_a, trust_a):
     return {
         "pk": [booking.pk, 1],
         "slug": [workshop.slug, resource.slug, theme.slug],
-        "token": [services.issue_calendar_token(director_a), invitation.token],
+        "token": [calendar_tokens.issue_calendar_token(director_a), invitation.token],
         "year": [workshop.date.year, 2017, 2020],
         "quarter": [1, 4],
     }
@@ -185,8 +185,8 @@ def test_no_address_or_query_answers_500(parts, world, director_a, client):
 
 def test_every_query_parameter_is_fuzzed():
     """The views' request.GET.get("...") and the fields of the forms filled from request.GET."""
-    from collaborative.forms import TrustSearchForm
     from resources.forms import LibraryForm
+    from trusts.forms import TrustSearchForm
 
     read = set()
     for module in ("collaborative", "trusts", "workshops", "resources", "demo"):
@@ -212,9 +212,9 @@ FORM_EXAMPLES = examples(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 FORMS = {
-    "contact": ("collaborative.forms", "ContactForm", False),
+    "contact": ("collaborative.site.forms", "ContactForm", False),
     "join": ("trusts.forms", "MembershipRequestForm", False),
-    "profile": ("collaborative.forms", "ProfileForm", True),
+    "profile": ("collaborative.site.forms", "ProfileForm", True),
 }
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from trusts.models import MembershipRequest
 
 pytestmark = pytest.mark.django_db

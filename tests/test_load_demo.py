@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from collaborative.demo_data import DEMO_ACCOUNTS
-from collaborative.models import User
+from collaborative.people.models import User
 from resources.models import Resource
 from trusts.demo_data import FOUNDING_TRUSTS, MEMBER_TRUSTS
 from trusts.models import Membership, Trust

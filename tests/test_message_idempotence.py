@@ -9,11 +9,12 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, transaction
 from django.utils import timezone
 
-from collaborative import mail
-from collaborative.models import OutgoingEmail
+from collaborative.outbox import mail
+from collaborative.outbox.models import OutgoingEmail
 from collaborative.tasks import deliver_messages, retry_unsent_messages
 from tests.factories import BookingFactory, UserFactory, WorkshopFactory
-from workshops import messaging, services
+from workshops.booking import rules
+from workshops.messages import notify
 from workshops.models import BookingStatus, Workshop
 from workshops.tasks import expire_waiting_list_offers, send_reminders
 
@@ -31,7 +32,7 @@ def addressees(mailoutbox):
 
 def record_invitations(workshop, on_commit):
     with on_commit():
-        messaging.invite(workshop)
+        notify.invite(workshop)
     return list(OutgoingEmail.objects.order_by("pk").values_list("pk", flat=True))
 
 
@@ -59,7 +60,7 @@ def test_opening_a_workshop_again_invites_no_one_twice(
     workshop = WorkshopFactory(status=Workshop.Status.AGENDA_AGREED)
     for status in (Workshop.Status.CLOSED, None):
         with on_commit():
-            services.open_for_booking(workshop=workshop, opened_by=operations_manager)
+            rules.open_for_booking(workshop=workshop, opened_by=operations_manager)
         if status:
             Workshop.objects.filter(pk=workshop.pk).update(status=status)
 
@@ -128,7 +129,7 @@ def test_offering_the_free_places_again_offers_no_one_twice(
 
     for _ in range(2):
         with on_commit(), transaction.atomic():
-            services.offer_free_places(Workshop.objects.select_for_update().get(pk=workshop.pk))
+            rules.offer_free_places(Workshop.objects.select_for_update().get(pk=workshop.pk))
 
     assert addressees(mailoutbox) == [director_b.email]
 
@@ -139,7 +140,7 @@ def test_cancelling_twice_acknowledges_once(director_a, mailoutbox, on_commit):
 
     for _ in range(2):
         with on_commit():
-            services.cancel_booking(booking=booking, by=booking.person)
+            rules.cancel_booking(booking=booking, by=booking.person)
 
     assert len(mailoutbox) == 1
 

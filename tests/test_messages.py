@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from collaborative.models import OutgoingEmail, Seniority
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.models import Seniority
 from tests.factories import (
     AgendaItemFactory,
     BookingFactory,
@@ -23,8 +24,10 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
 )
-from workshops import agenda, services
+from workshops import refusals
+from workshops.booking import rules
 from workshops.models import BookingStatus, CancellationReason, Workshop
+from workshops.steering import agenda
 from workshops.tasks import send_reminders
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +75,7 @@ def calendar_of(message):
 
 def booked(workshop, person, on_commit):
     with on_commit():
-        return services.book_place(workshop=workshop, person=person, booked_by=person)
+        return rules.book_place(workshop=workshop, person=person, booked_by=person)
 
 
 # Confirmation ------------------------------------------------------------------
@@ -126,7 +129,7 @@ def test_a_place_booked_for_a_colleague_says_who_booked_it(
     colleague = UserFactory(trust=trust_a, full_name="Lee Chan", functional_area="hr_workforce")
 
     with on_commit():
-        services.book_place(workshop=workshop, person=colleague, booked_by=director_a)
+        rules.book_place(workshop=workshop, person=colleague, booked_by=director_a)
 
     (message,) = [message for message in mailoutbox if message.to == [colleague.email]]
     assert "booked for you by Jane Smith" in message.body
@@ -154,7 +157,7 @@ def test_nothing_is_sent_when_the_booking_is_rolled_back(
     workshop, director_a, mailoutbox, on_commit
 ):
     with on_commit(), pytest.raises(RuntimeError), transaction.atomic():
-        services.book_place(workshop=workshop, person=director_a, booked_by=director_a)
+        rules.book_place(workshop=workshop, person=director_a, booked_by=director_a)
         raise RuntimeError("the page failed after booking")
 
     assert mailoutbox == []
@@ -187,7 +190,7 @@ def test_a_freed_place_is_offered_with_its_deadline_and_the_offer_link(
     now = datetime.datetime(2030, 2, 1, 9, 0, tzinfo=LONDON)
 
     with on_commit():
-        services.cancel_booking(booking=mine, by=None, now=now)
+        rules.cancel_booking(booking=mine, by=None, now=now)
 
     (offer,) = [message for message in mailoutbox if message.to == [director_b.email]]
     assert offer.subject.startswith("A place is free for you: How to grow a support workforce?")
@@ -200,11 +203,11 @@ def test_an_expired_offer_is_told(workshop, director_a, director_b, mailoutbox, 
     booked(workshop, director_b, on_commit)
     now = datetime.datetime(2030, 2, 1, 9, 0, tzinfo=LONDON)
     with on_commit():
-        services.cancel_booking(booking=mine, by=None, now=now)
+        rules.cancel_booking(booking=mine, by=None, now=now)
     mailoutbox.clear()
 
     with on_commit():
-        services.expire_offers(now=now + datetime.timedelta(days=3))
+        rules.expire_offers(now=now + datetime.timedelta(days=3))
 
     message = only(mailoutbox)
     assert message.to == [director_b.email]
@@ -231,7 +234,7 @@ def test_an_approved_place_is_confirmed_with_its_calendar_file(
     mailoutbox.clear()
 
     with on_commit():
-        services.approve_booking(booking=booking)
+        rules.approve_booking(booking=booking)
 
     message = only(mailoutbox)
     assert message.subject.startswith("Your place is approved:")
@@ -244,7 +247,7 @@ def test_a_refused_place_is_told_it_was_not_approved(workshop, trust_a, mailoutb
     mailoutbox.clear()
 
     with on_commit():
-        services.reject_booking(booking=booking, by=None)
+        rules.reject_booking(booking=booking, by=None)
 
     assert only(mailoutbox).subject == (
         "Your place was not approved: How to grow a support workforce?"
@@ -258,7 +261,7 @@ def test_a_cancellation_is_acknowledged_and_takes_the_entry_out_of_the_calendar(
     mailoutbox.clear()
 
     with on_commit():
-        services.cancel_booking(booking=booking, by=booking.person)
+        rules.cancel_booking(booking=booking, by=booking.person)
 
     message = only(mailoutbox)
     calendar = calendar_of(message)
@@ -276,7 +279,7 @@ def test_a_waiting_persons_cancellation_carries_no_calendar_file(
     mailoutbox.clear()
 
     with on_commit():
-        services.cancel_booking(booking=waiting, by=waiting.person)
+        rules.cancel_booking(booking=waiting, by=waiting.person)
 
     assert only(mailoutbox).attachments == []
 
@@ -338,7 +341,7 @@ def test_closing_bookings_tells_the_people_with_a_place_nothing(
     mailoutbox.clear()
 
     with on_commit():
-        services.close_booking(workshop=workshop, closed_by=operations_manager)
+        rules.close_booking(workshop=workshop, closed_by=operations_manager)
 
     assert mailoutbox == []
 
@@ -351,7 +354,7 @@ def test_a_cancelled_workshop_ends_its_bookings_and_cancels_the_calendar_entry(
     mailoutbox.clear()
 
     with on_commit():
-        services.cancel_workshop(workshop=workshop, cancelled_by=operations_manager)
+        rules.cancel_workshop(workshop=workshop, cancelled_by=operations_manager)
 
     confirmed.refresh_from_db()
     waiting.refresh_from_db()
@@ -370,8 +373,8 @@ def test_a_cancelled_workshop_ends_its_bookings_and_cancels_the_calendar_entry(
 def test_a_held_workshop_cannot_be_cancelled(workshop, operations_manager):
     Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.HELD)
 
-    with pytest.raises(services.errors.NotAllowed):
-        services.cancel_workshop(workshop=workshop, cancelled_by=operations_manager)
+    with pytest.raises(refusals.NotAllowed):
+        rules.cancel_workshop(workshop=workshop, cancelled_by=operations_manager)
 
 
 # Reminders ---------------------------------------------------------------------
@@ -463,7 +466,7 @@ def draft(db):
 
 def _open(workshop, operations_manager, on_commit):
     with on_commit():
-        services.open_for_booking(workshop=workshop, opened_by=operations_manager)
+        rules.open_for_booking(workshop=workshop, opened_by=operations_manager)
 
 
 def test_opening_a_workshop_invites_the_directors_of_active_member_trusts(
@@ -531,7 +534,7 @@ def test_a_stakeholder_invited_once_the_workshop_is_open_is_e_mailed_at_once(
     person = UserFactory(stakeholder_body=StakeholderBodyFactory(), functional_area="")
 
     with on_commit():
-        services.invite_stakeholder(workshop=workshop, person=person, invited_by=operations_manager)
+        rules.invite_stakeholder(workshop=workshop, person=person, invited_by=operations_manager)
 
     assert only(mailoutbox).to == [person.email]
 
@@ -539,8 +542,8 @@ def test_a_stakeholder_invited_once_the_workshop_is_open_is_e_mailed_at_once(
 def test_a_workshop_that_has_taken_place_cannot_open(operations_manager):
     workshop = WorkshopFactory(status=Workshop.Status.HELD)
 
-    with pytest.raises(services.errors.NotAllowed):
-        services.open_for_booking(workshop=workshop, opened_by=operations_manager)
+    with pytest.raises(refusals.NotAllowed):
+        rules.open_for_booking(workshop=workshop, opened_by=operations_manager)
 
 
 # The steering group's agenda ---------------------------------------------------------
@@ -631,7 +634,7 @@ def test_the_open_action_invites_and_shows_the_progress_page(
 def test_the_progress_page_reloads_itself_while_invitations_are_going_out(
     admin_client, draft, director_a, operations_manager
 ):
-    services.open_for_booking(workshop=draft, opened_by=operations_manager)
+    rules.open_for_booking(workshop=draft, opened_by=operations_manager)
 
     page = admin_client.get(
         reverse("admin:collaborative_outgoingemail_invitations", args=[draft.pk])

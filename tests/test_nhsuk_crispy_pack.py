@@ -9,7 +9,7 @@ from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
 from django.test.html import Element, parse_html
 
-from collaborative.models import FunctionalArea, Seniority
+from collaborative.people.models import FunctionalArea, Seniority
 
 
 class WorkshopInterestForm(forms.Form):

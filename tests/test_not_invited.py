@@ -8,11 +8,12 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from collaborative import mail
-from collaborative.models import OutgoingEmail
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.outbox import mail
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
-from workshops import messaging, services
+from workshops.booking import rules
+from workshops.messages import notify
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +48,11 @@ def cast(trust_a):
 
 
 def opened(workshop, by):
-    return services.open_for_booking(workshop=workshop, opened_by=by)
+    return rules.open_for_booking(workshop=workshop, opened_by=by)
 
 
 def reasons(workshop):
-    return {str(row.person): row.reasons for row in messaging.not_invited(workshop)}
+    return {str(row.person): row.reasons for row in notify.not_invited(workshop)}
 
 
 def test_every_director_is_either_invited_or_listed_with_why_not(
@@ -60,11 +61,11 @@ def test_every_director_is_either_invited_or_listed_with_why_not(
     opened(workshop, operations_manager)
 
     assert reasons(workshop) == {
-        "Una Unconfirmed": [messaging.UNCONFIRMED_ADDRESS],
-        "Pat Prefers": [messaging.INVITATIONS_OFF],
-        "Lee Lapsed": [messaging.TRUST_NOT_ACTIVE],
-        "Lev Level": [messaging.LEVEL_NOT_CONFIRMED],
-        "Sev Several": [messaging.UNCONFIRMED_ADDRESS, messaging.LEVEL_NOT_CONFIRMED],
+        "Una Unconfirmed": [notify.UNCONFIRMED_ADDRESS],
+        "Pat Prefers": [notify.INVITATIONS_OFF],
+        "Lee Lapsed": [notify.TRUST_NOT_ACTIVE],
+        "Lev Level": [notify.LEVEL_NOT_CONFIRMED],
+        "Sev Several": [notify.UNCONFIRMED_ADDRESS, notify.LEVEL_NOT_CONFIRMED],
     }
     invited = OutgoingEmail.objects.filter(kind=Kind.INVITATION).values_list(
         "recipient__full_name", flat=True
@@ -78,7 +79,7 @@ def test_someone_eligible_since_the_invitations_went_is_listed_as_such(
     opened(workshop, operations_manager)
     UserFactory(full_name="Nia New", trust=trust_a)
 
-    assert reasons(workshop) == {"Nia New": [messaging.LATER]}
+    assert reasons(workshop) == {"Nia New": [notify.LATER]}
 
 
 @pytest.fixture
@@ -168,7 +169,7 @@ def test_the_reminder_carries_a_confirmation_link_made_when_it_is_sent(
 ):
     settings.PORTAL_BASE_URL = "https://portal.test.nhs.uk"
     opened(workshop, operations_manager)
-    messaging.remind_to_confirm_addresses(workshop)
+    notify.remind_to_confirm_addresses(workshop)
     message = OutgoingEmail.objects.get(
         kind=Kind.CONFIRM_ADDRESS_REMINDER, recipient=cast["unconfirmed"]
     )

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from collaborative.models import Seniority
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.people.models import Seniority
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import (
     AgendaItemFactory,
     BookingFactory,

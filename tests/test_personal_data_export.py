@@ -10,11 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from collaborative import privacy, services
-from collaborative.models import ContactMessage, FunctionalArea
+from collaborative import privacy
+from collaborative.people import calendar_tokens
+from collaborative.people.models import FunctionalArea
+from collaborative.site import contact_messages
+from collaborative.site.models import ContactMessage
 from tests.factories import InvitationFactory, UserFactory, WorkshopFactory
 from trusts.models import AffiliationRequest
-from workshops import services as booking_services
+from workshops.booking import rules as booking_services
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +48,7 @@ def colleagues_own_booking(colleague):
 
 
 def contact(person, subject):
-    services.receive_contact_message(
+    contact_messages.receive_contact_message(
         ContactMessage(name=person.full_name, email=person.email, subject=subject, message="Hi"),
         sent_by=person,
     )
@@ -112,7 +115,7 @@ def test_the_export_holds_the_persons_details_bookings_and_messages(
     EmailAddress.objects.create(user=director_a, email="jane.home@example.net")
     AffiliationRequest.objects.create(person=director_a, trust=trust_b, status="rejected")
     contact(director_a, "Jane's question about places")
-    services.issue_calendar_token(director_a)
+    calendar_tokens.issue_calendar_token(director_a)
 
     data = privacy.export_personal_data(director_a)
 

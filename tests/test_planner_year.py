@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import WorkshopFactory
-from workshops import planning
 from workshops.models import Workshop
+from workshops.steering import planning
 
 pytestmark = pytest.mark.django_db
 

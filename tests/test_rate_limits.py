@@ -5,7 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from collaborative.models import ContactMessage, OutgoingEmail
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.site.models import ContactMessage
 from trusts.models import MembershipRequest
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ import pytest
 
 from tests import real_worker
 from tests.factories import WorkshopFactory
-from workshops import services
+from workshops.booking import rules
 from workshops.models import Workshop
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -60,7 +60,7 @@ def test_a_worker_sends_each_of_300_invitations_exactly_once(
         env = real_worker.worker_environment(redis_url, smtp.port)
         log = tmp_path / "worker.log"
         with real_worker.running_worker(env, queue, log) as worker:
-            services.open_for_booking(workshop=workshop, opened_by=operations_manager)
+            rules.open_for_booking(workshop=workshop, opened_by=operations_manager)
             real_worker.until(
                 lambda: real_worker.all_sent(workshop, 300), what="every invitation sent", log=log
             )

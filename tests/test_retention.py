@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from collaborative import privacy
-from collaborative.models import User
+from collaborative.people.models import User
 from collaborative.tasks import apply_retention
 from tests.factories import BookingFactory, InvitationFactory, UserFactory, WorkshopFactory
 from workshops.models import Booking, Workshop

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from collaborative.roles import (
+from collaborative.people.roles import (
     PROGRAMME_OPERATIONS_APPS,
     PROGRAMME_OPERATIONS_GROUP,
     WITHHELD_PERMISSIONS,

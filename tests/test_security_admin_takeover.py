@@ -14,8 +14,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 from django.urls import URLPattern, reverse
 
-from collaborative.models import User
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.people.models import User
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

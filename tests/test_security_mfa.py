@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
 
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from collaborative.security.mfa import MFAAdapter
 from tests.factories import UserFactory
 from tests.mfa import security_code

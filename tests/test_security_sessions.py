@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from collaborative.security.middleware import LAST_SEEN
 from tests.factories import UserFactory
 

@@ -16,12 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative.models import FunctionalArea, OutgoingEmail, Seniority, User
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
-from collaborative.services import find_or_create_colleague
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.models import FunctionalArea, Seniority, User
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import BookingFactory, UserFactory, WorkshopFactory
 from trusts import services as trust_services
-from workshops import errors, services
+from workshops import refusals
+from workshops.booking import rules
+from workshops.booking.colleagues import find_or_create_colleague
 from workshops.models import BookingEvent, BookingStatus
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +112,7 @@ def test_a_band_5_nurse_who_changes_their_profile_to_director_is_still_held_for_
 ):
     change_profile_seniority(client, nurse, Seniority.DIRECTOR)
 
-    booking = services.book_place(workshop=workshop, person=fresh(nurse), booked_by=fresh(nurse))
+    booking = rules.book_place(workshop=workshop, person=fresh(nurse), booked_by=fresh(nurse))
 
     assert fresh(nurse).seniority == Seniority.DIRECTOR
     assert booking.status == BookingStatus.AWAITING_APPROVAL
@@ -177,7 +179,7 @@ def test_the_profile_no_longer_says_the_seniority_decides_by_itself(client, nurs
 def test_lowering_ones_seniority_takes_effect_at_once(client, director_a, workshop):
     change_profile_seniority(client, director_a, Seniority.OTHER)
 
-    booking = services.book_place(
+    booking = rules.book_place(
         workshop=workshop, person=fresh(director_a), booked_by=fresh(director_a)
     )
 
@@ -283,7 +285,7 @@ def test_the_operations_managers_confirmation_makes_new_bookings_confirmed_at_on
 ):
     trust_services.confirm_seniority(person=claimant, confirmed_by=ops)
 
-    booking = services.book_place(workshop=workshop, person=claimant, booked_by=claimant)
+    booking = rules.book_place(workshop=workshop, person=claimant, booked_by=claimant)
 
     assert booking.status == BookingStatus.CONFIRMED
 
@@ -291,7 +293,7 @@ def test_the_operations_managers_confirmation_makes_new_bookings_confirmed_at_on
 def test_confirming_approves_bookings_awaiting_approval_at_workshops_for_directors(
     ops, claimant, workshop
 ):
-    waiting = services.book_place(workshop=workshop, person=claimant, booked_by=claimant)
+    waiting = rules.book_place(workshop=workshop, person=claimant, booked_by=claimant)
 
     result = trust_services.confirm_seniority(person=claimant, confirmed_by=ops)
 
@@ -305,7 +307,7 @@ def test_confirming_approves_bookings_awaiting_approval_at_workshops_for_directo
 def test_an_approval_the_rules_refuse_leaves_the_booking_awaiting_approval(
     ops, claimant, director_b, workshop
 ):
-    waiting = services.book_place(workshop=workshop, person=claimant, booked_by=claimant)
+    waiting = rules.book_place(workshop=workshop, person=claimant, booked_by=claimant)
     # The capacity was cut below the places held since: the re-check refuses the approval.
     BookingFactory(workshop=workshop, person=director_b)
     workshop.capacity = 1
@@ -378,7 +380,7 @@ def test_a_new_director_level_role_after_a_confirmation_waits_for_a_new_one(
 
 
 def test_a_booking_awaiting_confirmation_of_the_role_says_so(claimant, workshop):
-    booking = services.book_place(workshop=workshop, person=claimant, booked_by=claimant)
+    booking = rules.book_place(workshop=workshop, person=claimant, booked_by=claimant)
 
     assert booking.approval_reason == (
         "This workshop is for directors, and Lee Chan's director-level role has not been "
@@ -387,7 +389,7 @@ def test_a_booking_awaiting_confirmation_of_the_role_says_so(claimant, workshop)
 
 
 def test_a_booking_below_director_level_says_so(nurse, workshop):
-    booking = services.book_place(workshop=workshop, person=nurse, booked_by=nurse)
+    booking = rules.book_place(workshop=workshop, person=nurse, booked_by=nurse)
 
     assert booking.approval_reason == (
         "This workshop is for directors, and Nia Nurse is not at director level."
@@ -397,7 +399,7 @@ def test_a_booking_below_director_level_says_so(nurse, workshop):
 def test_a_booking_still_awaiting_approval_after_the_confirmation_says_it_is_being_checked(
     ops, claimant, director_b, workshop
 ):
-    waiting = services.book_place(workshop=workshop, person=claimant, booked_by=claimant)
+    waiting = rules.book_place(workshop=workshop, person=claimant, booked_by=claimant)
     BookingFactory(workshop=workshop, person=director_b)
     workshop.capacity = 1
     workshop.save()
@@ -412,7 +414,7 @@ def test_a_booking_still_awaiting_approval_after_the_confirmation_says_it_is_bei
 
 
 def test_a_confirmed_booking_has_no_approval_reason(director_a, workshop):
-    booking = services.book_place(workshop=workshop, person=director_a, booked_by=director_a)
+    booking = rules.book_place(workshop=workshop, person=director_a, booked_by=director_a)
 
     assert booking.approval_reason == ""
 
@@ -420,7 +422,7 @@ def test_a_confirmed_booking_has_no_approval_reason(director_a, workshop):
 def test_the_booking_page_shows_the_attendee_why_their_place_awaits_approval(
     client, claimant, workshop
 ):
-    booking = services.book_place(workshop=workshop, person=claimant, booked_by=claimant)
+    booking = rules.book_place(workshop=workshop, person=claimant, booked_by=claimant)
     client.force_login(claimant)
 
     page = text_of(client.get(reverse("workshops:booking", args=[booking.pk])))
@@ -432,7 +434,7 @@ def test_the_awaiting_approval_e_mail_gives_the_reason(
     nurse, workshop, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.book_place(workshop=workshop, person=nurse, booked_by=nurse)
+        rules.book_place(workshop=workshop, person=nurse, booked_by=nurse)
 
     [message] = mailoutbox
     reason = "This workshop is for directors, and you are not at director level."
@@ -459,7 +461,7 @@ def test_a_director_booking_a_new_colleague_as_director_confirms_their_seniority
 ):
     person, _ = add_colleague(director_a, Seniority.DIRECTOR)
 
-    booking = services.book_place(workshop=workshop, person=person, booked_by=director_a)
+    booking = rules.book_place(workshop=workshop, person=person, booked_by=director_a)
 
     assert fresh(person).seniority_confirmed_by == director_a
     assert booking.status == BookingStatus.CONFIRMED
@@ -470,15 +472,15 @@ def test_a_non_director_booking_a_colleague_as_director_does_not_confirm_it(nurs
 
     assert fresh(person).seniority_awaits_confirmation
     # Nor may a non-director book places for colleagues at all.
-    with pytest.raises(errors.NotAllowed, match="Only your Trust's directors"):
-        services.book_place(workshop=workshop, person=person, booked_by=nurse)
+    with pytest.raises(refusals.NotAllowed, match="Only your Trust's directors"):
+        rules.book_place(workshop=workshop, person=person, booked_by=nurse)
 
 
 def test_a_director_booking_a_colleague_who_awaits_confirmation_confirms_it(
     director_a, claimant, workshop
 ):
-    waiting = services.book_place(workshop=workshop, person=claimant, booked_by=claimant)
-    services.cancel_booking(booking=waiting, by=claimant)
+    waiting = rules.book_place(workshop=workshop, person=claimant, booked_by=claimant)
+    rules.cancel_booking(booking=waiting, by=claimant)
 
     person, created = add_colleague(director_a, Seniority.DIRECTOR)
 
@@ -539,7 +541,7 @@ def test_a_director_books_a_new_colleague_as_director_through_the_page(
 
 
 def test_giving_a_place_to_a_colleague_passes_their_seniority(client, director_a, workshop):
-    booking = services.book_place(workshop=workshop, person=director_a, booked_by=director_a)
+    booking = rules.book_place(workshop=workshop, person=director_a, booked_by=director_a)
     client.force_login(director_a)
 
     client.post(
@@ -567,7 +569,7 @@ def test_the_page_is_at_my_trust_people():
 def test_the_page_lists_the_trusts_people_awaiting_confirmation(
     client, director_a, claimant, nurse, director_b, workshop
 ):
-    services.book_place(workshop=workshop, person=claimant, booked_by=claimant)
+    rules.book_place(workshop=workshop, person=claimant, booked_by=claimant)
     UserFactory(trust=director_b.trust, confirmed_seniority="", full_name="Other Trust Person")
     client.force_login(director_a)
 
@@ -627,7 +629,7 @@ def test_visitors_are_sent_to_sign_in(client):
 
 
 def test_a_director_confirms_a_colleague_with_the_button(client, director_a, claimant, workshop):
-    waiting = services.book_place(workshop=workshop, person=claimant, booked_by=claimant)
+    waiting = rules.book_place(workshop=workshop, person=claimant, booked_by=claimant)
     client.force_login(director_a)
 
     response = client.post(reverse("trusts:confirm_seniority", args=[claimant.pk]))
@@ -645,7 +647,7 @@ def test_a_director_confirms_a_colleague_with_the_button(client, director_a, cla
 def test_the_confirmation_is_recorded_as_coming_from_the_page(
     client, director_a, claimant, workshop
 ):
-    waiting = services.book_place(workshop=workshop, person=claimant, booked_by=claimant)
+    waiting = rules.book_place(workshop=workshop, person=claimant, booked_by=claimant)
     client.force_login(director_a)
 
     client.post(reverse("trusts:confirm_seniority", args=[claimant.pk]))
@@ -735,7 +737,7 @@ def confirm_in_admin(client, people):
 
 
 def test_the_admin_action_confirms_and_approves(ops_client, ops, claimant, workshop):
-    waiting = services.book_place(workshop=workshop, person=claimant, booked_by=claimant)
+    waiting = rules.book_place(workshop=workshop, person=claimant, booked_by=claimant)
 
     response = confirm_in_admin(ops_client, [claimant])
 

@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative.models import User
+from collaborative.people.models import User
 from tests.factories import AgendaItemFactory, ThemeFactory, UserFactory, WorkshopFactory
 from trusts.models import Membership
 from workshops import demo_data as workshops_demo
-from workshops import planning
 from workshops.models import AgendaItem, TopicProposal, TopicSupport, Workshop
+from workshops.steering import planning
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import BookingFactory, UserFactory, WorkshopFactory
-from workshops import dashboard, errors, services
+from workshops import engagement, refusals
+from workshops.booking import rules
 from workshops.models import BookingStatus, TopicProposal, TopicSupport
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +23,15 @@ pytestmark = pytest.mark.django_db
 
 def test_a_trust_with_one_place_is_told_it_has_its_only_place(trust_a):
     workshop = WorkshopFactory(places_per_trust=1, one_per_functional_area=False)
-    services.book_place(
+    rules.book_place(
         workshop=workshop,
         person=(ann := UserFactory(full_name="Ann One", trust=trust_a)),
         booked_by=ann,
     )
     ben = UserFactory(trust=trust_a)
 
-    with pytest.raises(errors.TrustPlacesFull) as refusal:
-        services.book_place(workshop=workshop, person=ben, booked_by=ben)
+    with pytest.raises(refusals.TrustPlacesFull) as refusal:
+        rules.book_place(workshop=workshop, person=ben, booked_by=ben)
 
     assert refusal.value.message == (
         "Your Trust already has its only place for this workshop (Ann One). That person must "
@@ -43,8 +44,8 @@ def test_a_full_workshop_of_one_place_says_one_place(operations_manager, trust_a
     workshop = WorkshopFactory(capacity=1)
     BookingFactory(workshop=workshop, person=UserFactory(trust=trust_a))
 
-    with pytest.raises(errors.NotAllowed) as refusal:
-        services.book_on_behalf(
+    with pytest.raises(refusals.NotAllowed) as refusal:
+        rules.book_on_behalf(
             workshop=workshop,
             person=UserFactory(trust=trust_a),
             booked_by=operations_manager,
@@ -57,9 +58,9 @@ def test_a_full_workshop_of_one_place_says_one_place(operations_manager, trust_a
 def test_a_trust_that_held_no_place_reads_not_booked_in_the_engagement_table(trust_a):
     held = WorkshopFactory(date=timezone.localdate() - datetime.timedelta(days=7))
 
-    (row,) = dashboard.matrix([held])
+    (row,) = engagement.matrix([held])
 
-    assert row.cells == [(dashboard.NONE, "Not booked")]
+    assert row.cells == [(engagement.NONE, "Not booked")]
 
 
 def banner(text, level=messages.SUCCESS):

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from collaborative.models import OutgoingEmail, Seniority
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.models import Seniority
 from tests.factories import (
     AgendaItemFactory,
     BookingFactory,
@@ -18,8 +19,9 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
 )
-from workshops import agenda, services
+from workshops.booking import rules
 from workshops.models import AgendaItem, Booking, BookingEvent, BookingStatus, Invitation, Workshop
+from workshops.steering import agenda
 from workshops.tasks import close_due_bookings
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +98,7 @@ def test_cancelling_a_workshop_records_its_messages_before_the_commit(
     booking = BookingFactory(person=director_a)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.cancel_workshop(workshop=booking.workshop, cancelled_by=operations_manager)
+        rules.cancel_workshop(workshop=booking.workshop, cancelled_by=operations_manager)
         assert kinds(recipient=director_a) == [Kind.WORKSHOP_CANCELLED]
 
     # The commit only delivers what was recorded.
@@ -107,7 +109,7 @@ def test_a_cancellation_rolled_back_records_nothing(director_a, operations_manag
     booking = BookingFactory(person=director_a)
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.cancel_workshop(workshop=booking.workshop, cancelled_by=operations_manager)
+        rules.cancel_workshop(workshop=booking.workshop, cancelled_by=operations_manager)
         raise RuntimeError("the request failed after the change")
 
     booking.refresh_from_db()
@@ -140,7 +142,7 @@ def test_opening_a_workshop_records_its_invitations_in_its_transaction(
     workshop = WorkshopFactory(status=Workshop.Status.AGENDA_AGREED)
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.open_for_booking(workshop=workshop, opened_by=operations_manager)
+        rules.open_for_booking(workshop=workshop, opened_by=operations_manager)
         assert kinds() == [Kind.INVITATION]
         raise RuntimeError("the request failed after the change")
 
@@ -154,7 +156,7 @@ def test_cancelling_a_workshop_writes_each_bookings_audit_trail(
     BookingFactory(workshop=workshop, person=director_a)
     BookingFactory(workshop=workshop, person=director_b, status=BookingStatus.WAITING)
 
-    services.cancel_workshop(workshop=workshop, cancelled_by=operations_manager)
+    rules.cancel_workshop(workshop=workshop, cancelled_by=operations_manager)
 
     events = BookingEvent.objects.order_by("booking__person__email")
     assert [(event.action, event.actor, event.data) for event in events] == [
@@ -179,7 +181,7 @@ def test_a_director_level_not_yet_confirmed_is_not_invited(trust_a, operations_m
     confirmed = UserFactory(trust=trust_a, seniority=Seniority.EXECUTIVE_DIRECTOR)
     workshop = WorkshopFactory(status=Workshop.Status.AGENDA_AGREED)
 
-    services.open_for_booking(workshop=workshop, opened_by=operations_manager)
+    rules.open_for_booking(workshop=workshop, opened_by=operations_manager)
 
     assert list(OutgoingEmail.objects.values_list("recipient", flat=True)) == [confirmed.pk]
 
@@ -190,7 +192,7 @@ def test_someone_confirmed_as_a_director_who_now_says_otherwise_is_not_invited(
     UserFactory(trust=trust_a, seniority=Seniority.OTHER, confirmed_seniority=Seniority.DIRECTOR)
     workshop = WorkshopFactory(status=Workshop.Status.AGENDA_AGREED)
 
-    services.open_for_booking(workshop=workshop, opened_by=operations_manager)
+    rules.open_for_booking(workshop=workshop, opened_by=operations_manager)
 
     assert not OutgoingEmail.objects.exists()
 
@@ -250,7 +252,7 @@ def test_closing_booking_tells_the_people_still_waiting_they_have_no_place(
     workshop, first, second = closing
 
     with on_commit():
-        services.close_booking(workshop=workshop, closed_by=operations_manager)
+        rules.close_booking(workshop=workshop, closed_by=operations_manager)
 
     assert sorted(message.to[0] for message in mailoutbox) == sorted(
         [first.person.email, second.person.email]
@@ -274,8 +276,8 @@ def test_people_waiting_are_told_once_however_often_booking_closes(
 
     for _ in range(2):
         with on_commit():
-            services.close_booking(workshop=workshop, closed_by=operations_manager)
-            services.open_for_booking(workshop=workshop, opened_by=operations_manager)
+            rules.close_booking(workshop=workshop, closed_by=operations_manager)
+            rules.open_for_booking(workshop=workshop, opened_by=operations_manager)
 
     assert len([m for m in mailoutbox if m.subject.startswith("Booking has closed")]) == 2
 
@@ -290,7 +292,7 @@ def test_a_colleague_who_booked_the_waiting_place_gets_a_copy(
     )
 
     with on_commit():
-        services.close_booking(workshop=workshop, closed_by=operations_manager)
+        rules.close_booking(workshop=workshop, closed_by=operations_manager)
 
     assert sorted(message.to[0] for message in mailoutbox) == sorted(
         [colleague.email, director_a.email]
@@ -320,6 +322,6 @@ def test_closing_due_bookings_again_closes_and_tells_nothing_more(closing):
         booking_closes_on=TODAY - datetime.timedelta(days=1)
     )
 
-    assert services.close_due_bookings() == 1
-    assert services.close_due_bookings() == 0
+    assert rules.close_due_bookings() == 1
+    assert rules.close_due_bookings() == 0
     assert kinds() == [Kind.NO_PLACE, Kind.NO_PLACE]

@@ -1,6 +1,7 @@
 from django import forms
+from django.db.models import Q
 
-from trusts.models import MembershipRequest
+from trusts.models import MembershipRequest, Region
 
 
 class MembershipRequestForm(forms.ModelForm):
@@ -49,3 +50,31 @@ class MembershipRequestForm(forms.ModelForm):
         if code and not code.isalnum():
             raise forms.ValidationError("Enter the ODS code in letters and numbers, like RNU")
         return code
+
+
+class TrustSearchForm(forms.Form):
+    """Finds member Trusts by name, ODS code or region, as on the Member Trusts page."""
+
+    q = forms.CharField(
+        label="Trust name, ODS code or region",
+        help_text="For example Oxford, RNU or North West",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    region = forms.ChoiceField(
+        label="Region", choices=[("", "All regions"), *Region.choices], required=False
+    )
+
+    def filter(self, trusts):
+        """The Trusts that match the search; all of them if the form is empty or invalid."""
+        if not self.is_valid():
+            return trusts
+        if query := self.cleaned_data["q"].strip():
+            regions = [value for value, label in Region.choices if query.lower() in label.lower()]
+            trusts = trusts.filter(
+                Q(name__icontains=query) | Q(ods_code__iexact=query) | Q(region__in=regions)
+            )
+        if region := self.cleaned_data["region"]:
+            trusts = trusts.filter(region=region)
+        return trusts

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 
-from collaborative.validators import OneLineFields
+from collaborative.inputs.validators import OneLineFields
 
 
 class Region(models.TextChoices):

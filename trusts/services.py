@@ -6,12 +6,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from collaborative import mail
-from collaborative.models import DIRECTOR_LEVEL, OutgoingEmail, User
+from collaborative.outbox import mail
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.models import DIRECTOR_LEVEL, User
 from trusts.models import AffiliationRequest, Trust
-from workshops import errors
+from workshops import refusals
+from workshops.booking.rules import approve_booking, has_verified_email
 from workshops.models import Booking, BookingStatus
-from workshops.services import approve_booking, has_verified_email
 
 
 def affiliate_by_email_domain(person):
@@ -98,7 +99,7 @@ def decide_affiliation(*, request, approve, decided_by):
 # seniority needs no one: it counts at once, since director level needs both.
 
 
-class SeniorityNotConfirmed(errors.NotAllowed):
+class SeniorityNotConfirmed(refusals.NotAllowed):
     """A refusal to confirm someone's seniority, in a sentence a page can show."""
 
 
@@ -221,7 +222,7 @@ def confirm_seniority(*, person, confirmed_by, now=None):
     for booking in awaiting.order_by("workshop__date", "pk"):
         try:
             result.approved.append(approve_booking(booking=booking, by=confirmed_by))
-        except errors.BookingError as refusal:
+        except refusals.BookingError as refusal:
             booking.refusal = refusal.message
             result.still_waiting.append(booking)
     return result

@@ -6,13 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from collaborative.forms import TrustSearchForm
-from collaborative.models import User
+from collaborative.people.models import User
 from demo import registry as demo_registry
 from trusts import services
+from trusts.forms import TrustSearchForm
 from trusts.models import Membership, Trust
-from workshops.errors import BookingError
 from workshops.models import BookingStatus
+from workshops.refusals import BookingError
 
 
 def founding(request):

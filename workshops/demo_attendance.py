@@ -14,7 +14,7 @@ import datetime
 
 from django.contrib.auth.hashers import make_password
 
-from collaborative.models import FunctionalArea, Seniority, User
+from collaborative.people.models import FunctionalArea, Seniority, User
 from demo.registry import flag
 from trusts.demo_data import DEMO_DOMAIN_SUFFIX
 from trusts.models import Trust

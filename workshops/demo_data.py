@@ -12,10 +12,10 @@ and flagged as demonstration data in the database.
 import datetime
 
 from collaborative.demo_data import DEMO_ACCOUNTS, sync
-from collaborative.models import User
+from collaborative.people.models import User
 from demo.registry import flag
 from workshops.models import AgendaItem, Outcome, Theme, TopicProposal, TopicSupport, Workshop
-from workshops.planning import QUARTER_MONTHS, QUARTERS, default_day
+from workshops.steering.planning import QUARTER_MONTHS, QUARTERS, default_day
 
 THEMES = (
     {

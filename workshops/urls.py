@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from workshops import feedback_views, views
+from workshops.booking import views
+from workshops.feedback import views as feedback_views
 
 app_name = "workshops"
 urlpatterns = [
@@ -20,7 +21,7 @@ urlpatterns = [
     path("bookings/feedback/<str:token>/", feedback_views.feedback_form, name="feedback"),
     # Before "<slug:slug>/", which would otherwise take "invitations" for a workshop.
     path("invitations/<str:token>/", views.invitation, name="invitation"),
-    path("steering/", include("workshops.steering_urls")),
+    path("steering/", include("workshops.steering.urls")),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/book/", views.book, name="book"),
 ]

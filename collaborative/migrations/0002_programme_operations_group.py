@@ -2,13 +2,13 @@ from django.db import migrations
 
 
 def create_group(apps, schema_editor):
-    from collaborative.roles import sync_programme_operations_group
+    from collaborative.people.roles import sync_programme_operations_group
 
     sync_programme_operations_group(apps=apps)
 
 
 def remove_group(apps, schema_editor):
-    from collaborative.roles import PROGRAMME_OPERATIONS_GROUP
+    from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 
     apps.get_model("auth", "Group").objects.filter(name=PROGRAMME_OPERATIONS_GROUP).delete()
 

@@ -28,10 +28,12 @@ from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from collaborative.models import ContactMessage, OutgoingEmail, User
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.models import User
 from collaborative.security.events import log_event
+from collaborative.site.models import ContactMessage
 from trusts.models import AffiliationRequest, MembershipRequest
-from workshops import audit, errors
+from workshops import audit, refusals
 from workshops.models import (
     Booking,
     BookingEvent,
@@ -186,7 +188,7 @@ def _check_may_erase(person, erased_by):
 def _cancel_places_to_come(person, erased_by, now):
     """Cancel the person's active places at workshops still to come, through the booking
     rules, so each freed place goes to the waiting list. Past places stay as they are."""
-    from workshops.services import cancel_booking  # it imports from this app's models
+    from workshops.booking.rules import cancel_booking  # it imports from this app's models
 
     cancelled = []
     for booking in (
@@ -197,7 +199,7 @@ def _cancel_places_to_come(person, erased_by, now):
     ):
         try:
             cancel_booking(booking=booking, by=erased_by, now=now)
-        except errors.BookingError:
+        except refusals.BookingError:
             # A refusal (a workshop already under way) leaves the place as the record of it.
             continue
         cancelled.append(booking.pk)

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from collaborative.models import ContactMessage, OutgoingEmail, User
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.models import User
+from collaborative.site.models import ContactMessage
 from trusts.models import MembershipRequest
 from workshops.models import Booking, Outcome, TopicProposal, TopicSupport, WorkshopChange
 

@@ -13,7 +13,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from collaborative.models import User
+from collaborative.people.models import User
 from collaborative.privacy.erasure import end_sessions, erase_person, not_erased
 from collaborative.security.events import log_event
 from workshops.models import Booking, Invitation

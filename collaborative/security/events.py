@@ -60,7 +60,7 @@ def log_event(event, *, request=None, user=None, level=logging.WARNING, **fields
 
 @receiver(user_login_failed, dispatch_uid="security_sign_in_failed")
 def sign_in_failed(sender, credentials, request=None, **kwargs):
-    from collaborative.models import User
+    from collaborative.people.models import User
 
     login = credentials.get("email") or credentials.get("username") or ""
     account = User.objects.filter(email__iexact=login).values_list("pk", flat=True).first()

@@ -15,9 +15,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from collaborative.demo_data import DEMO_ACCOUNTS
-from collaborative.models import User
+from collaborative.people.models import User
+from workshops.booking.rules import book_place
 from workshops.models import Booking, BookingStatus, Invitation, Workshop
-from workshops.services import book_place
 
 pytestmark = pytest.mark.browser
 

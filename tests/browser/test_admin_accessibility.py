@@ -17,7 +17,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from collaborative.demo_data import DEMO_ACCOUNTS
-from collaborative.models import User
+from collaborative.people.models import User
 from tests.browser.test_accessibility import AXE_SCRIPT, describe
 from workshops.models import Booking, SignOffRule, Workshop
 

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from collaborative.demo_data import DEMO_ACCOUNTS
-from collaborative.models import User
+from collaborative.people.models import User
 from tests.factories import BookingFactory, UserFactory, WorkshopFactory
 from workshops.models import Workshop
 

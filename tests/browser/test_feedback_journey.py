@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from collaborative import mail
 from collaborative.demo_data import DEMO_ACCOUNTS
-from collaborative.models import OutgoingEmail
+from collaborative.outbox import mail
+from collaborative.outbox.models import OutgoingEmail
 from tests.browser.test_accessibility import axe_violations, describe
 from tests.browser.test_admin_accessibility import signed_in_as
 from tests.factories import BookingFactory, UserFactory, WorkshopFactory

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from collaborative.models import User
+from collaborative.people.models import User
 from workshops.models import Booking, BookingStatus, Workshop
 
 pytestmark = pytest.mark.browser

@@ -12,12 +12,13 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from collaborative.demo_data import DEMO_ACCOUNTS
-from collaborative.models import OutgoingEmail, User
+from collaborative.outbox.models import OutgoingEmail
+from collaborative.people.models import User
 from tests.browser.test_accessibility import axe_violations, describe
 from tests.browser.test_admin_accessibility import signed_in_as
 from tests.factories import UserFactory
-from workshops import agenda
 from workshops.models import Workshop
+from workshops.steering import agenda
 
 pytestmark = pytest.mark.browser
 

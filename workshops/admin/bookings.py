@@ -1,7 +1,7 @@
 """Bookings in the admin, and each booking's audit trail.
 
 A booking is never edited in a form: its change page is to read, with its audit trail.
-Every change goes through the booking rules (workshops.services), one action or admin view
+Every change goes through the booking rules (workshops.booking.rules), one action or admin view
 per step, so the admin keeps the rules the portal's pages keep and tells the same people:
 "Book a place on someone's behalf" (``book_on_behalf``), "Move to another workshop"
 (``move_booking``), approving, cancelling, offering places and recording attendance. A
@@ -21,10 +21,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from collaborative.admin_changelist import SafeDateHierarchy
-from collaborative.models import FunctionalArea, User
-from workshops import audit, services
-from workshops.admin import dashboard, rules
+from collaborative.people.models import FunctionalArea, User
+from collaborative.site.admin_changelist import SafeDateHierarchy
+from workshops import audit
+from workshops.admin import dashboard, through_rules
+from workshops.booking import rules
 from workshops.models import Booking, BookingEvent, BookingStatus, Workshop
 
 BOOK_ON_BEHALF = "Book a place on someone's behalf"
@@ -294,14 +295,14 @@ class BookingAdmin(SafeDateHierarchy, admin.ModelAdmin):
             data = form.cleaned_data
             try:
                 with audit.through(f"admin view “{BOOK_ON_BEHALF}”"):
-                    booking = services.book_on_behalf(
+                    booking = rules.book_on_behalf(
                         workshop=data["workshop"],
                         person=data["person"],
                         booked_by=request.user,
                         functional_area=data["functional_area"] or None,
                         override_reason=data["override_reason"] if data["override"] else "",
                     )
-            except rules.REFUSALS as refusal:
+            except through_rules.REFUSALS as refusal:
                 self.message_user(request, refusal.message, messages.ERROR)
             else:
                 self.message_user(request, _what_happened(booking), messages.SUCCESS)
@@ -322,27 +323,31 @@ class BookingAdmin(SafeDateHierarchy, admin.ModelAdmin):
         def change(booking):
             service(booking=booking, by=request.user)
 
-        rules.each(self, request, bookings, change, f"booking(s) {done}")
+        through_rules.each(self, request, bookings, change, f"booking(s) {done}")
 
-    @rules.action(description="Confirm selected bookings awaiting approval", permissions=["change"])
+    @through_rules.action(
+        description="Confirm selected bookings awaiting approval", permissions=["change"]
+    )
     def approve(self, request, queryset):
-        self._apply(request, queryset, services.approve_booking, "approved")
+        self._apply(request, queryset, rules.approve_booking, "approved")
 
-    @rules.action(
+    @through_rules.action(
         description="Do not approve selected bookings (frees their places)", permissions=["change"]
     )
     def reject(self, request, queryset):
         pending = queryset.filter(status=BookingStatus.AWAITING_APPROVAL)
-        self._apply(request, pending, services.reject_booking, "not approved")
+        self._apply(request, pending, rules.reject_booking, "not approved")
 
-    @rules.action(
+    @through_rules.action(
         description="Cancel selected bookings (freed places go to the waiting list)",
         permissions=["change"],
     )
     def cancel(self, request, queryset):
-        self._apply(request, queryset, services.cancel_booking, "cancelled")
+        self._apply(request, queryset, rules.cancel_booking, "cancelled")
 
-    @rules.action(description="Move to another workshop (asks which)", permissions=["change"])
+    @through_rules.action(
+        description="Move to another workshop (asks which)", permissions=["change"]
+    )
     def move_to_workshop(self, request, queryset):
         """Ask which workshop, then move each booking there; if none can move, ask again."""
         bookings = queryset.select_related("person", "workshop")
@@ -351,9 +356,9 @@ class BookingAdmin(SafeDateHierarchy, admin.ModelAdmin):
             target = form.cleaned_data["to_workshop"]
 
             def move(booking):
-                services.move_booking(booking=booking, to_workshop=target, moved_by=request.user)
+                rules.move_booking(booking=booking, to_workshop=target, moved_by=request.user)
 
-            if rules.each(self, request, bookings, move, f"booking(s) moved to {target}"):
+            if through_rules.each(self, request, bookings, move, f"booking(s) moved to {target}"):
                 return None
         return TemplateResponse(
             request,
@@ -368,7 +373,7 @@ class BookingAdmin(SafeDateHierarchy, admin.ModelAdmin):
             },
         )
 
-    @rules.action(
+    @through_rules.action(
         description="Offer free places of these bookings' workshops to the next people waiting",
         permissions=["change"],
     )
@@ -377,11 +382,11 @@ class BookingAdmin(SafeDateHierarchy, admin.ModelAdmin):
         for workshop_id in queryset.order_by().values_list("workshop_id", flat=True).distinct():
             with transaction.atomic():
                 workshop = Workshop.objects.select_for_update().get(pk=workshop_id)
-                offered += len(services.offer_free_places(workshop))
+                offered += len(rules.offer_free_places(workshop))
         self.message_user(request, f"{offered} place(s) offered to the waiting list.")
 
     def _record_attendance(self, request, queryset, *, attended):
-        recorded = services.record_attendance(bookings=queryset, attended=attended, by=request.user)
+        recorded = rules.record_attendance(bookings=queryset, attended=attended, by=request.user)
         what = "attended" if attended else "did not attend"
         self.message_user(request, f"{recorded} booking(s) marked as {what}.", messages.SUCCESS)
         if left := queryset.count() - recorded:
@@ -392,11 +397,11 @@ class BookingAdmin(SafeDateHierarchy, admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @rules.action(description="Mark as attended", permissions=["change"])
+    @through_rules.action(description="Mark as attended", permissions=["change"])
     def mark_attended(self, request, queryset):
         self._record_attendance(request, queryset, attended=True)
 
-    @rules.action(description="Mark as did not attend", permissions=["change"])
+    @through_rules.action(description="Mark as did not attend", permissions=["change"])
     def mark_not_attended(self, request, queryset):
         self._record_attendance(request, queryset, attended=False)
 

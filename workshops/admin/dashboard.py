@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
-from workshops import dashboard
+from workshops import engagement as figures
 
 PERMISSION = "workshops.view_booking"
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -38,8 +38,8 @@ def csv_download(filename, rows):
 def _year(request):
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
-    years = dashboard.years()
-    return dashboard.chosen_year(request.GET.get("year"), years), years
+    years = figures.years()
+    return figures.chosen_year(request.GET.get("year"), years), years
 
 
 def engagement(request):
@@ -52,12 +52,12 @@ def engagement(request):
             "title": f"Engagement in {year}",
             "year": year,
             "years": years,
-            "outline": dashboard.OUTLINE,
-            **dashboard.engagement(year),
+            "outline": figures.OUTLINE,
+            **figures.engagement(year),
         },
     )
 
 
 def engagement_csv(request):
     year, _ = _year(request)
-    return csv_download(f"engagement-{year}.csv", dashboard.matrix_csv_rows(year))
+    return csv_download(f"engagement-{year}.csv", figures.matrix_csv_rows(year))

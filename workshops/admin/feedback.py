@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from workshops.admin.steering import ReadOnlyAdmin
-from workshops.feedback import MIN_ANSWERS_SHOWN
+from workshops.feedback.survey import MIN_ANSWERS_SHOWN
 from workshops.models import FeedbackAnswer, FeedbackRequest
 
 

@@ -1,6 +1,6 @@
 """Personal booking links for stakeholder representatives.
 
-A new invitation is made by ``services.invite_stakeholder``, which e-mails it at once if
+A new invitation is made by ``rules.invite_stakeholder``, which e-mails it at once if
 its workshop is open for booking (otherwise opening the workshop does); once made, only
 its expiry changes here.
 """
@@ -9,13 +9,13 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from workshops import services
-from workshops.admin import messaging, rules
+from workshops.admin import announcements, through_rules
+from workshops.booking import rules
 from workshops.models import Invitation
 
 
 @admin.register(Invitation)
-class InvitationAdmin(rules.RuleFormAdmin):
+class InvitationAdmin(through_rules.RuleFormAdmin):
     list_display = ["person", "workshop", "created_at", "expires_at", "used_at"]
     list_filter = ["workshop"]
     list_select_related = ["person", "workshop"]
@@ -47,24 +47,24 @@ class InvitationAdmin(rules.RuleFormAdmin):
             super().save_model(request, invitation, form, change)
             return
         try:
-            made = services.invite_stakeholder(
+            made = rules.invite_stakeholder(
                 workshop=invitation.workshop,
                 person=invitation.person,
                 invited_by=request.user,
                 expires_at=invitation.expires_at,
             )
-        except rules.REFUSALS as refusal:
-            raise rules.Refused(refusal) from refusal
+        except through_rules.REFUSALS as refusal:
+            raise through_rules.Refused(refusal) from refusal
         invitation.pk, invitation.token = made.pk, made.token
 
-    @rules.action(description="Send invitation e-mail", permissions=["change"])
+    @through_rules.action(description="Send invitation e-mail", permissions=["change"])
     def send_invitation_email(self, request, queryset):
-        """Each person gets one invitation e-mail per workshop, ever (workshops.messaging):
+        """Each person gets one invitation e-mail per workshop, ever (workshops.messages.notify):
         this sends those not sent yet, e.g. after an expired invitation was extended."""
         for invitation in queryset.select_related("workshop", "person"):
             try:
-                sent = services.send_invitation(invitation=invitation)
-            except rules.REFUSALS as refusal:
+                sent = rules.send_invitation(invitation=invitation)
+            except through_rules.REFUSALS as refusal:
                 self.message_user(request, f"{invitation}: {refusal.message}", messages.WARNING)
                 continue
             self.message_user(
@@ -73,7 +73,7 @@ class InvitationAdmin(rules.RuleFormAdmin):
                     '{}: {}. <a href="{}">See the invitations of this workshop</a>.',
                     invitation,
                     "sending now" if sent else "already sent, so not sent again",
-                    messaging.progress_url(invitation.workshop),
+                    announcements.progress_url(invitation.workshop),
                 ),
                 messages.SUCCESS if sent else messages.INFO,
             )

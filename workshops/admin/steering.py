@@ -1,9 +1,9 @@
 """What the steering group plans, in the admin: themes, topic proposals, agenda items,
 outcomes, and each workshop's history, which is read-only.
 
-Agenda items and outcomes change through the steering group's own rules (workshops.agenda),
+Agenda items and outcomes change through the steering group's own rules (workshops.steering.agenda),
 which keep an item's time inside its workshop's, write the history and tell the people
-booked; a refusal comes back on the form (workshops.admin.rules).
+booked; a refusal comes back on the form (workshops.admin.through_rules).
 """
 
 from django import forms
@@ -12,10 +12,10 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils.html import format_html_join
 
-from collaborative.admin_changelist import SafeDateHierarchy
-from collaborative.models import User
-from workshops import agenda, audit
-from workshops.admin import rules
+from collaborative.people.models import User
+from collaborative.site.admin_changelist import SafeDateHierarchy
+from workshops import audit
+from workshops.admin import through_rules
 from workshops.models import (
     AgendaComment,
     AgendaItem,
@@ -27,6 +27,7 @@ from workshops.models import (
     TopicSupport,
     WorkshopChange,
 )
+from workshops.steering import agenda
 
 
 @admin.register(Theme)
@@ -38,7 +39,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(rules.RuleFormAdmin):
+class AgendaItemAdmin(through_rules.RuleFormAdmin):
     list_display = ["title", "workshop", "order", "start_time", "presenting_organisation"]
     list_filter = ["workshop__date"]
     list_select_related = ["workshop"]
@@ -75,41 +76,41 @@ class AgendaItemAdmin(rules.RuleFormAdmin):
                     workshop=item.workshop, added_by=request.user, **details
                 )
                 item.pk, item.order = added.pk, added.order
-        except rules.REFUSALS as refusal:
-            raise rules.Refused(refusal) from refusal
+        except through_rules.REFUSALS as refusal:
+            raise through_rules.Refused(refusal) from refusal
 
     def delete_view(self, request, object_id, extra_context=None):
         with audit.through("admin agendaitem delete"):
             try:
                 return super().delete_view(request, object_id, extra_context)
-            except rules.Refused as refused:
+            except through_rules.Refused as refused:
                 self.message_user(request, refused.message, messages.ERROR)
                 return redirect("admin:workshops_agendaitem_change", object_id)
 
     def delete_model(self, request, item):
         try:
             agenda.remove_agenda_item(item=item, removed_by=request.user)
-        except rules.REFUSALS as refusal:
-            raise rules.Refused(refusal) from refusal
+        except through_rules.REFUSALS as refusal:
+            raise through_rules.Refused(refusal) from refusal
 
     def _each(self, request, queryset, change, done):
-        rules.each(self, request, queryset.select_related("workshop"), change, done)
+        through_rules.each(self, request, queryset.select_related("workshop"), change, done)
 
-    @rules.action(description="Move up the agenda", permissions=["change"])
+    @through_rules.action(description="Move up the agenda", permissions=["change"])
     def move_up(self, request, queryset):
         def up(item):
             agenda.move_agenda_item(item=item, direction="up", moved_by=request.user)
 
         self._each(request, queryset, up, "item(s) moved up")
 
-    @rules.action(description="Move down the agenda", permissions=["change"])
+    @through_rules.action(description="Move down the agenda", permissions=["change"])
     def move_down(self, request, queryset):
         def down(item):
             agenda.move_agenda_item(item=item, direction="down", moved_by=request.user)
 
         self._each(request, queryset, down, "item(s) moved down")
 
-    @rules.action(description="Remove from the agenda", permissions=["delete"])
+    @through_rules.action(description="Remove from the agenda", permissions=["delete"])
     def remove(self, request, queryset):
         def remove(item):
             agenda.remove_agenda_item(item=item, removed_by=request.user)
@@ -162,7 +163,7 @@ class OutcomeForm(forms.ModelForm):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(rules.RuleFormAdmin):
+class OutcomeAdmin(through_rules.RuleFormAdmin):
     """Outcomes are recorded, and corrected, through the steering group's rule, which writes
     the history; they are not deleted."""
 
@@ -189,8 +190,8 @@ class OutcomeAdmin(rules.RuleFormAdmin):
                 actions=outcome.actions,
                 follow_up_events=form.cleaned_data["follow_up_events"],
             )
-        except rules.REFUSALS as refusal:
-            raise rules.Refused(refusal) from refusal
+        except through_rules.REFUSALS as refusal:
+            raise through_rules.Refused(refusal) from refusal
         outcome.pk = recorded.pk
 
     def save_related(self, request, form, formsets, change):
@@ -270,7 +271,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AgendaComment)
 class AgendaCommentAdmin(ReadOnlyAdmin):
-    """The steering group's comments and decisions on draft agendas (workshops.agenda)."""
+    """The steering group's comments and decisions on draft agendas (workshops.steering.agenda)."""
 
     list_display = ["at", "workshop", "author", "decision", "counts"]
     list_filter = ["decision", "counts"]

@@ -2,9 +2,9 @@
 
 The form changes a workshop through the rules: its details and video link through
 ``agenda.change_workshop`` (which tells the people booked), its places, caps and booking
-dates through ``services.change_places`` (never below what people hold), and each agenda
+dates through ``rules.change_places`` (never below what people hold), and each agenda
 item of the inline through the agenda rules (times inside the workshop's). The status
-moves only through the actions. A refusal comes back on the form (workshops.admin.rules).
+moves only through the actions. A refusal comes back on the form (workshops.admin.through_rules).
 """
 
 from django.contrib import admin
@@ -13,10 +13,10 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from collaborative.admin_changelist import SafeDateHierarchy
-from collaborative.models import FunctionalArea
-from workshops import agenda, history, services, sign_off
-from workshops.admin import dashboard, messaging, rules
+from collaborative.people.models import FunctionalArea
+from collaborative.site.admin_changelist import SafeDateHierarchy
+from workshops.admin import announcements, dashboard, through_rules
+from workshops.booking import rules
 from workshops.models import (
     PLACE_HOLDING_STATUSES,
     AgendaItem,
@@ -25,6 +25,7 @@ from workshops.models import (
     SignOffRule,
     Workshop,
 )
+from workshops.steering import agenda, history, sign_off
 
 # Short names for the places-per-area column, in FunctionalArea's order.
 AREA_SHORT_NAMES = {
@@ -34,7 +35,7 @@ AREA_SHORT_NAMES = {
 }
 
 
-class AgendaItemInline(rules.RuleInlineMixin, admin.StackedInline):
+class AgendaItemInline(through_rules.RuleInlineMixin, admin.StackedInline):
     """The agenda, changed item by item through the agenda rules. The order follows the
     start times; items without a time move with the agenda item list's actions."""
 
@@ -114,12 +115,12 @@ def _save_agenda(request, workshop, formset):
     for form, step in steps:
         try:
             step(form)
-        except rules.REFUSALS as refusal:
-            raise rules.Refused(refusal, prefix=form.prefix) from refusal
+        except through_rules.REFUSALS as refusal:
+            raise through_rules.Refused(refusal, prefix=form.prefix) from refusal
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(SafeDateHierarchy, rules.RuleFormAdmin):
+class WorkshopAdmin(SafeDateHierarchy, through_rules.RuleFormAdmin):
     list_display = [
         "title",
         "date",
@@ -137,10 +138,10 @@ class WorkshopAdmin(SafeDateHierarchy, rules.RuleFormAdmin):
     actions = [
         "ask_for_sign_off",
         "agree_agenda",
-        messaging.open_for_booking,
+        announcements.open_for_booking,
         "close_booking",
         "mark_held",
-        messaging.cancel_workshop,
+        announcements.cancel_workshop,
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "theme", "description", "status"]}),
@@ -220,27 +221,29 @@ class WorkshopAdmin(SafeDateHierarchy, rules.RuleFormAdmin):
     def waiting_count(self, workshop):
         return workshop.waiting_count
 
-    @rules.action(
+    @through_rules.action(
         description="Ask the steering group to sign off the agenda", permissions=["change"]
     )
     def ask_for_sign_off(self, request, queryset):
         def ask(workshop):
             agenda.ask_for_sign_off(workshop=workshop, asked_by=request.user)
 
-        rules.each(self, request, queryset, ask, "draft(s) sent to the steering group to sign off")
+        through_rules.each(
+            self, request, queryset, ask, "draft(s) sent to the steering group to sign off"
+        )
 
-    @rules.action(
+    @through_rules.action(
         description="Agree the agenda without the steering group's sign-off (an override, "
         "asks for a reason)",
         permissions=["change"],
     )
     def agree_agenda(self, request, queryset):
-        """The steering group agrees agendas by signing them off (workshops.agenda); this is
-        the operations manager's override, for when the rule cannot be met in time. It asks
+        """The steering group agrees agendas by signing them off (workshops.steering.agenda);
+        this is the operations manager's override, for when the rule cannot be met in time. It asks
         for the reason first, and the history records it as an override."""
         reason = request.POST.get("override_reason", "").strip()
         if reason:
-            rules.each(
+            through_rules.each(
                 self,
                 request,
                 queryset,
@@ -270,19 +273,19 @@ class WorkshopAdmin(SafeDateHierarchy, rules.RuleFormAdmin):
             },
         )
 
-    @rules.action(description="Close booking", permissions=["change"])
+    @through_rules.action(description="Close booking", permissions=["change"])
     def close_booking(self, request, queryset):
         def close(workshop):
-            services.close_booking(workshop=workshop, closed_by=request.user)
+            rules.close_booking(workshop=workshop, closed_by=request.user)
 
-        rules.each(self, request, queryset, close, "workshop(s) closed for booking")
+        through_rules.each(self, request, queryset, close, "workshop(s) closed for booking")
 
-    @rules.action(description="Mark as held", permissions=["change"])
+    @through_rules.action(description="Mark as held", permissions=["change"])
     def mark_held(self, request, queryset):
         def held(workshop):
-            services.mark_held(workshop=workshop, marked_by=request.user)
+            rules.mark_held(workshop=workshop, marked_by=request.user)
 
-        rules.each(self, request, queryset, held, "workshop(s) marked as held")
+        through_rules.each(self, request, queryset, held, "workshop(s) marked as held")
 
     def save_model(self, request, workshop, form, change):
         if not change:
@@ -298,7 +301,7 @@ class WorkshopAdmin(SafeDateHierarchy, rules.RuleFormAdmin):
             return
         new = {name: form.cleaned_data[name] for name in form.changed_data}
         details = {name: value for name, value in new.items() if name in agenda.DETAIL_FIELDS}
-        places = {name: value for name, value in new.items() if name in services.PLACE_FIELDS}
+        places = {name: value for name, value in new.items() if name in rules.PLACE_FIELDS}
         steps = []
         if details:
             steps.append(
@@ -308,7 +311,7 @@ class WorkshopAdmin(SafeDateHierarchy, rules.RuleFormAdmin):
             )
         if places:
             steps.append(
-                lambda: services.change_places(workshop=workshop, changed_by=request.user, **places)
+                lambda: rules.change_places(workshop=workshop, changed_by=request.user, **places)
             )
         # Booking must close by the workshop's day: bring the closing day forward before the
         # day itself, and move the day back before the closing day.
@@ -317,8 +320,8 @@ class WorkshopAdmin(SafeDateHierarchy, rules.RuleFormAdmin):
         try:
             for step in steps:
                 step()
-        except rules.REFUSALS as refusal:
-            raise rules.Refused(refusal) from refusal
+        except through_rules.REFUSALS as refusal:
+            raise through_rules.Refused(refusal) from refusal
 
     def save_formset(self, request, form, formset, change):
         if formset.model is AgendaItem:

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import uuid
-import workshops.models_feedback
+import workshops.models.feedback
 from django.conf import settings
 from django.db import migrations, models
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='FeedbackRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=workshops.models_feedback.new_feedback_token, editable=False, max_length=64, unique=True)),
+                ('token', models.CharField(default=workshops.models.feedback.new_feedback_token, editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('answered', models.BooleanField(default=False)),
                 ('booking', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='feedback_request', to='workshops.booking')),

@@ -1,0 +1,1 @@
+"""Input checks every part uses: one-line fields, rate limits, input no page can use."""

@@ -1,0 +1,1 @@
+"""People: the account model, functional areas, roles and allauth's seams."""

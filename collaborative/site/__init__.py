@@ -1,0 +1,1 @@
+"""The portal's own pages: home, contact, profile, the public information pages."""

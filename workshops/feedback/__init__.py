@@ -1,0 +1,1 @@
+"""Feedback after a held workshop: who is asked, the form, and the results."""

@@ -1,0 +1,1 @@
+"""Which workshop and booking event tells whom, with calendar files and each person's feed."""

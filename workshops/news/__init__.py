@@ -1,0 +1,1 @@
+"""The public News and events page and its Atom feed."""
