@@ -381,7 +381,7 @@ class BookingAdmin(SafeDateHierarchy, admin.ModelAdmin):
         offered = 0
         for workshop_id in queryset.order_by().values_list("workshop_id", flat=True).distinct():
             with transaction.atomic():
-                workshop = Workshop.objects.select_for_update().get(pk=workshop_id)
+                workshop = Workshop.objects.locked(workshop_id)
                 offered += len(rules.offer_free_places(workshop))
         self.message_user(request, f"{offered} place(s) offered to the waiting list.")
 

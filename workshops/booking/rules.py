@@ -43,13 +43,9 @@ Action = BookingEvent.Action
 CHANGEABLE_STATUSES = (Workshop.Status.OPEN, Workshop.Status.CLOSED)
 
 
-def _lock(workshop):
-    return Workshop.objects.select_for_update().get(pk=workshop.pk)
-
-
 def _lock_booking(booking):
     """Lock the booking's workshop, then reload the booking inside the lock."""
-    workshop = _lock(booking.workshop)
+    workshop = Workshop.objects.locked(booking.workshop_id)
     booking = Booking.objects.select_related("person", "trust", "booked_by").get(pk=booking.pk)
     booking.workshop = workshop
     return workshop, booking
@@ -202,10 +198,6 @@ def _fits_trust_caps(workshop, booking):
     return True
 
 
-def _places_left(workshop):
-    return workshop.capacity - workshop.bookings.holding_a_place().count()
-
-
 def _status_for_place(workshop, person):
     """Below confirmed director level, a place at a workshop for directors waits for approval."""
     if workshop.director_level_only and person.trust_id and not person.is_director_level:
@@ -250,12 +242,12 @@ def book_place(*, workshop, person, booked_by, functional_area=None, access_need
             )
     functional_area = functional_area or person.functional_area
     _check_functional_area(functional_area)
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     _check_open(workshop, timezone.localdate(now))
     _check_not_booked(workshop, person, for_self=person.pk == booked_by.pk)
     _check_trust_caps(workshop, booked_by.trust_id, functional_area)
     status = (
-        _status_for_place(workshop, person) if _places_left(workshop) > 0 else BookingStatus.WAITING
+        _status_for_place(workshop, person) if workshop.places_left() > 0 else BookingStatus.WAITING
     )
     booking = _save_new(
         Booking(
@@ -302,10 +294,10 @@ def book_with_invitation(*, token, person, access_needs="", now=None):
             "Your account is not linked to a stakeholder body. Contact the programme operations "
             "manager."
         )
-    workshop = _lock(invitation.workshop)
+    workshop = Workshop.objects.locked(invitation.workshop_id)
     _check_open(workshop, timezone.localdate(now))
     _check_not_booked(workshop, person, for_self=True)
-    status = BookingStatus.CONFIRMED if _places_left(workshop) > 0 else BookingStatus.WAITING
+    status = BookingStatus.CONFIRMED if workshop.places_left() > 0 else BookingStatus.WAITING
     booking = _save_new(
         Booking(
             workshop=workshop,
@@ -359,7 +351,7 @@ def offer_free_places(workshop, *, now=None):
     now = now or timezone.now()
     if workshop.status not in CHANGEABLE_STATUSES or workshop.starts_at <= now:
         return []
-    free = _places_left(workshop)
+    free = workshop.places_left()
     offered = []
     waiting = workshop.bookings.filter(status=BookingStatus.WAITING).order_by(*WAITING_LIST_ORDER)
     for booking in waiting.select_related("person", "booked_by"):
@@ -452,7 +444,7 @@ def expire_offers(*, now=None):
     )
     for workshop_id in list(workshop_ids):
         with transaction.atomic():
-            workshop = Workshop.objects.select_for_update().get(pk=workshop_id)
+            workshop = Workshop.objects.locked(workshop_id)
             for booking in workshop.bookings.filter(
                 status=BookingStatus.OFFERED, offer_expires_at__lte=now
             ).select_related("person", "booked_by"):
@@ -719,7 +711,7 @@ def _change_status(workshop, status, changed_by, summary):
 def open_for_booking(*, workshop, opened_by):
     """Open a workshop for booking, and invite every confirmed director of an active member
     Trust and every stakeholder invited to it (once each, ever)."""
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     if workshop.status == Workshop.Status.OPEN:
         return workshop
     if workshop.status in (Workshop.Status.CANCELLED, Workshop.Status.HELD):
@@ -742,7 +734,7 @@ def cancel_workshop(*, workshop, cancelled_by, now=None):
     the calendar cancellation.
     """
     now = now or timezone.now()
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     if workshop.status == Workshop.Status.CANCELLED:
         return workshop
     if workshop.status == Workshop.Status.HELD or workshop.date < timezone.localdate(now):
@@ -771,7 +763,7 @@ def close_booking(*, workshop, closed_by):
     is still offered to the next person waiting. Opening it again (``open_for_booking``) is
     allowed until the day.
     """
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     if workshop.status == Workshop.Status.CLOSED:
         return workshop
     if workshop.status != Workshop.Status.OPEN:
@@ -791,7 +783,7 @@ def close_due_bookings(*, today=None):
     closed = 0
     for workshop_id in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            workshop = Workshop.objects.select_for_update().get(pk=workshop_id)
+            workshop = Workshop.objects.locked(workshop_id)
             # Someone may have closed or moved it since the list was read.
             if workshop.status != Workshop.Status.OPEN or not (
                 workshop.booking_closes_on and workshop.booking_closes_on < today
@@ -807,7 +799,7 @@ def mark_held(*, workshop, marked_by, today=None):
     """Record that a workshop took place, on its day or after; its outcome and attendance
     can then be recorded, and its attendees are asked for their feedback."""
     today = today or timezone.localdate()
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     if workshop.status == Workshop.Status.HELD:
         return workshop
     if workshop.status in (Workshop.Status.DRAFT, Workshop.Status.CANCELLED):
@@ -834,13 +826,11 @@ def record_attendance(*, bookings, attended, by, today=None):
     trail. Returns how many bookings were recorded.
     """
     today = today or timezone.localdate()
-    taken_place = Q(workshop__status=Workshop.Status.HELD) | (
-        Q(workshop__date__lt=today)
-        & ~Q(workshop__status__in=(Workshop.Status.DRAFT, Workshop.Status.CANCELLED))
-    )
     recorded = list(
         Booking.objects.filter(
-            taken_place, pk__in=bookings.values("pk"), status=BookingStatus.CONFIRMED
+            workshop__in=Workshop.objects.taken_place(today),
+            pk__in=bookings.values("pk"),
+            status=BookingStatus.CONFIRMED,
         ).values_list("pk", flat=True)
     )
     Booking.objects.filter(pk__in=recorded).update(attended=attended, updated_at=timezone.now())
@@ -860,7 +850,7 @@ def change_places(*, workshop, changed_by, now=None, **values):
     if unknown := set(values) - set(PLACE_FIELDS):
         raise TypeError(f"change_places() does not change {', '.join(sorted(unknown))}")
     now = now or timezone.now()
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     if workshop.status in (Workshop.Status.CANCELLED, Workshop.Status.HELD):
         raise refusals.NotAllowed(
             f"This workshop is {workshop.get_status_display().lower()}, so its places can no "
@@ -991,7 +981,7 @@ def book_on_behalf(
             f"{person} is not linked to a member Trust or a stakeholder body, so they cannot "
             "have a place. Link their account to their organisation first."
         )
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     _check_open(workshop, timezone.localdate(now))
     _check_not_booked(workshop, person, for_self=False)
     beyond_caps = ""
@@ -1005,7 +995,7 @@ def book_on_behalf(
                     f"{beyond_caps} To give a place beyond the Trust's places, choose the "
                     "override and give the reason."
                 ) from refusal
-    places_left = _places_left(workshop)
+    places_left = workshop.places_left()
     if beyond_caps and places_left <= 0:
         raise refusals.NotAllowed(
             f"The workshop is full ({wording.places(workshop.capacity)} held). An override goes "
@@ -1093,7 +1083,7 @@ def move_booking(*, booking, to_workshop, moved_by, now=None):
             _check_trust_caps(target, booking.trust_id, booking.functional_area)
         except refusals.BookingError as refusal:
             raise refusals.NotAllowed(_of_trust(refusal, booking.trust)) from refusal
-    places_left = _places_left(target)
+    places_left = target.places_left()
     if places_left <= 0 and booking.holds_a_place:
         raise refusals.NotAllowed(
             f"“{target.title}” is full ({wording.places(target.capacity)} held): moving {person} "
@@ -1146,7 +1136,7 @@ def invite_stakeholder(*, workshop, person, invited_by, expires_at=None):
 
     The e-mail goes at once if the workshop is open for booking, and otherwise when it opens.
     """
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     if workshop.status in (Workshop.Status.CANCELLED, Workshop.Status.HELD) or (
         workshop.date < timezone.localdate()
     ):
@@ -1180,7 +1170,7 @@ def send_invitation(*, invitation):
     """Send a stakeholder's invitation e-mail if it has not gone yet, e.g. once an expired
     invitation is extended. Each person gets one per workshop, ever: returns False if it
     had already gone."""
-    workshop = _lock(invitation.workshop)
+    workshop = Workshop.objects.locked(invitation.workshop_id)
     invitation = Invitation.objects.select_related("person").get(pk=invitation.pk)
     if not invitation.is_usable:
         raise refusals.NotAllowed(

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
+from collaborative.inputs.forms import posted
 from collaborative.people.models import FunctionalArea
 from resources.models import Resource
 from workshops import refusals
@@ -77,7 +78,7 @@ def book(request, slug):
     colleagues, and only for colleagues once they have a place themselves
     (``?for=colleague`` starts the form on a colleague)."""
     workshop = get_object_or_404(Workshop.objects.public().with_places_taken(), slug=slug)
-    full = _places_left(workshop) == 0
+    full = workshop.places_left() == 0
     mode = _booking_mode(request.user, workshop)
     if mode == COLLEAGUE and request.method == "POST" and request.POST.get("attendee") == MYSELF:
         # A second "myself" from a page that offered it (a double submit): show the booking.
@@ -85,7 +86,7 @@ def book(request, slug):
         messages.info(request, refusals.AlreadyBooked(own, for_self=True).message)
         return redirect("workshops:booking", own.pk)
     form = BookingForm(
-        _posted(request),
+        posted(request),
         booker=request.user,
         workshop=workshop,
         mode=mode,
@@ -134,7 +135,7 @@ def access_needs(request, pk):
     booking = _get_booking_for_user(request, pk)
     if not rules.may_see_access_needs(request.user, booking):
         raise Http404
-    form = AccessNeedsForm(_posted(request), initial={"access_needs": booking.access_needs})
+    form = AccessNeedsForm(posted(request), initial={"access_needs": booking.access_needs})
     if form.is_valid():
         try:
             booking = rules.record_access_needs(
@@ -154,9 +155,7 @@ def change_attendee(request, pk):
     booking = _get_booking_for_user(request, pk)
     if refused := _unless_may_manage(request, booking):
         return refused
-    form = ChangeAttendeeForm(
-        _posted(request), initial={"functional_area": booking.functional_area}
-    )
+    form = ChangeAttendeeForm(posted(request), initial={"functional_area": booking.functional_area})
     if form.is_valid():
         try:
             with transaction.atomic():
@@ -315,7 +314,7 @@ def invitation(request, token):
         return render(
             request, "workshops/invitation_not_yours.html", {"workshop": invitation.workshop}
         )
-    form = InvitationForm(_posted(request), workshop=invitation.workshop)
+    form = InvitationForm(posted(request), workshop=invitation.workshop)
     if form.is_valid():
         try:
             booking = rules.book_with_invitation(
@@ -363,17 +362,6 @@ def _unless_may_manage(request, booking):
 
 
 # Helpers of the pages ------------------------------------------------------
-
-
-def _posted(request):
-    """The form data: the POST, even an empty one, which ``request.POST or None`` drops."""
-    return request.POST if request.method == "POST" else None
-
-
-def _places_left(workshop):
-    if workshop.capacity is None:  # a past event whose capacity is not recorded
-        return None
-    return max(workshop.capacity - workshop.places_taken, 0)
 
 
 def _refusal(person, workshop=None):
@@ -454,7 +442,7 @@ def _booking_panel(person, workshop):
         Booking.set_waiting_positions([own_booking])
     refusal = _refusal(person, workshop)
     panel = {
-        "places_left": _places_left(workshop),
+        "places_left": workshop.places_left(),
         "own_booking": own_booking,
         "refusal": refusal,
         "refusal_needs_profile": _needs_profile(refusal, person),

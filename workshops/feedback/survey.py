@@ -111,7 +111,7 @@ def request_due_feedback(*, now=None):
     asked = 0
     for workshop_id in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            workshop = Workshop.objects.select_for_update().get(pk=workshop_id)
+            workshop = Workshop.objects.locked(workshop_id)
             asked += request_feedback(workshop, now=now)
     return asked
 

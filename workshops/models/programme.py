@@ -53,6 +53,21 @@ class WorkshopQuerySet(models.QuerySet):
     def past(self, today=None):
         return self.filter(date__lt=today or timezone.localdate()).order_by("-date", "-start_time")
 
+    def taken_place(self, today=None):
+        """Workshops that have taken place (the queryset twin of ``has_taken_place``)."""
+        return self.filter(
+            models.Q(status=Workshop.Status.HELD)
+            | (
+                models.Q(date__lt=today or timezone.localdate())
+                & ~models.Q(status__in=Workshop.NEVER_TAKING_PLACE)
+            )
+        )
+
+    def locked(self, workshop_id):
+        """The workshop, reloaded and locked until the transaction ends, so that rules
+        changing its bookings or agenda one at a time see each other's changes."""
+        return self.select_for_update().get(pk=workshop_id)
+
     def open_for_booking(self, today=None):
         """Workshops taking bookings today (the queryset twin of ``is_open_for_booking``)."""
         today = today or timezone.localdate()
@@ -76,6 +91,9 @@ class Workshop(OneLineFields, models.Model):
         CLOSED = "closed", "Booking closed"
         HELD = "held", "Held"
         CANCELLED = "cancelled", "Cancelled"
+
+    # A workshop in these never takes place, whatever its date.
+    NEVER_TAKING_PLACE = (Status.DRAFT, Status.CANCELLED)
 
     class Format(models.TextChoices):
         VIRTUAL = "virtual", "Virtual (video link)"
@@ -334,9 +352,21 @@ class Workshop(OneLineFields, models.Model):
     def has_taken_place(self):
         """Held, or its day is past and it was neither a draft nor cancelled."""
         return self.status == self.Status.HELD or (
-            self.date < timezone.localdate()
-            and self.status not in (self.Status.DRAFT, self.Status.CANCELLED)
+            self.date < timezone.localdate() and self.status not in self.NEVER_TAKING_PLACE
         )
+
+    def places_left(self):
+        """Places no booking holds; None for a past event whose capacity is not recorded.
+
+        Uses ``places_taken`` where the query counted it (``with_places_taken``), else
+        counts now: the booking rules call it on the workshop they have just locked.
+        """
+        if self.capacity is None:
+            return None
+        taken = getattr(self, "places_taken", None)
+        if taken is None:
+            taken = self.bookings.holding_a_place().count()
+        return max(self.capacity - taken, 0)
 
     @property
     def quarter(self):

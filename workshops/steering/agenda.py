@@ -77,10 +77,6 @@ def may_record_outcomes(person):
 # Workshops -----------------------------------------------------------------------
 
 
-def _lock(workshop):
-    return Workshop.objects.select_for_update().get(pk=workshop.pk)
-
-
 def why_unchangeable(workshop, today=None):
     """Why the workshop's details and agenda can no longer change, or None if they can."""
     if workshop.status == Workshop.Status.CANCELLED:
@@ -137,7 +133,7 @@ def change_workshop(*, workshop, changed_by, **details):
     """
     if unknown := set(details) - set(DETAIL_FIELDS):
         raise TypeError(f"change_workshop() does not change {', '.join(sorted(unknown))}")
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     _check_changeable(workshop)
     before = Workshop(**{name: getattr(workshop, name) for name in DETAIL_FIELDS})
     for name, value in details.items():
@@ -216,7 +212,7 @@ def _comment_fields(text):
 def ask_for_sign_off(*, workshop, asked_by):
     """A steering member or the operations manager says the draft is ready: every other
     member of the steering group is e-mailed, once for each time the draft is ready."""
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     _check_draft(workshop)
     if SignOffRequest.objects.filter(workshop=workshop, is_open=True).exists():
         raise AgendaError(
@@ -237,7 +233,7 @@ def ask_for_sign_off(*, workshop, asked_by):
 @transaction.atomic
 def comment_on_agenda(*, workshop, author, text):
     """A steering member's comment on a draft agenda, for the others to read."""
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     if not is_steering_member(author):
         raise AgendaError("Only members of the steering group comment on a draft agenda.")
     _check_draft(workshop, needs_items=False)
@@ -261,7 +257,7 @@ def sign_off_agenda(*, workshop, member, decision, comment=""):
     Their decision replaces any earlier one of theirs. If the sign-offs then meet the
     rule, the agenda is agreed here, in the same transaction. Returns the decision.
     """
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     if not is_steering_member(member):
         raise AgendaError("Only members of the steering group sign off an agenda.")
     _check_draft(workshop)
@@ -313,7 +309,7 @@ def agree_agenda(*, workshop, agreed_by, override_reason=""):
     steering member may agree it. Without them, only the programme operations manager
     can, as an override with a reason, written as such in the workshop's history.
     """
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     _check_draft(workshop)
     result = sign_off.state(workshop)
     override_reason = override_reason.strip()
@@ -430,7 +426,7 @@ def _save_item(item):
 @transaction.atomic
 def add_agenda_item(*, workshop, added_by, **details):
     """Add an item: at the end, or where its start time puts it."""
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     _check_changeable(workshop)
     items = _agenda(workshop)
     item = AgendaItem(workshop=workshop, **details)
@@ -452,7 +448,7 @@ def add_agenda_item(*, workshop, added_by, **details):
 @transaction.atomic
 def change_agenda_item(*, item, changed_by, **details):
     """Change an item; a new start time moves it to its place in time. Returns the change."""
-    workshop = _lock(item.workshop)
+    workshop = Workshop.objects.locked(item.workshop_id)
     _check_changeable(workshop)
     items = _agenda(workshop)
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
@@ -480,7 +476,7 @@ def move_agenda_item(*, item, direction, moved_by):
     """
     if direction not in ("up", "down"):
         raise AgendaError("Choose whether to move the item up or down.")
-    workshop = _lock(item.workshop)
+    workshop = Workshop.objects.locked(item.workshop_id)
     _check_changeable(workshop)
     items = _agenda(workshop)
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
@@ -536,7 +532,7 @@ def _swap_slots(workshop, items, earlier, later):
 
 @transaction.atomic
 def remove_agenda_item(*, item, removed_by):
-    workshop = _lock(item.workshop)
+    workshop = Workshop.objects.locked(item.workshop_id)
     _check_changeable(workshop)
     item = AgendaItem.objects.get(pk=item.pk)
     item.delete()
@@ -554,7 +550,7 @@ def remove_agenda_item(*, item, removed_by):
 @transaction.atomic
 def record_outcome(*, workshop, recorded_by, summary, actions="", follow_up_events=()):
     """Record, or correct, what a workshop that has taken place discussed and agreed."""
-    workshop = _lock(workshop)
+    workshop = Workshop.objects.locked(workshop.pk)
     if not workshop.has_taken_place:
         raise AgendaError(NOT_TAKEN_PLACE)
     outcome = Outcome.objects.filter(workshop=workshop).first()

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from collaborative.inputs.forms import posted
 from workshops.admin.dashboard import csv_download
 from workshops.engagement import OUTLINE
 from workshops.feedback import survey
@@ -76,7 +77,7 @@ def planner(request, year=None):
 
 @steering_member_required
 def proposals(request):
-    form = TopicProposalForm(_posted(request))
+    form = TopicProposalForm(posted(request))
     if form.is_valid():
         proposal = planning.propose_topic(proposed_by=request.user, **form.details())
         messages.success(request, f"Your topic “{proposal.title}” is proposed.")
@@ -138,7 +139,7 @@ def plan_proposal(request, pk):
 
 def _plan(request, heading, proposal=None, **initial):
     form = WorkshopDetailsForm(
-        _posted(request), initial=planning_defaults(**initial), submit_label="Save as a draft"
+        posted(request), initial=planning_defaults(**initial), submit_label="Save as a draft"
     )
     if form.is_valid():
         try:
@@ -211,7 +212,7 @@ def edit_workshop(request, slug):
     workshop = _get_workshop(slug)
     # The form writes its answers into its instance: a copy keeps the page's own as stored.
     form = WorkshopDetailsForm(
-        _posted(request), instance=copy.copy(workshop), submit_label="Save the changes"
+        posted(request), instance=copy.copy(workshop), submit_label="Save the changes"
     )
     if form.is_valid():
         try:
@@ -234,7 +235,7 @@ def edit_workshop(request, slug):
 def agenda_editor(request, slug):
     """The agenda, item by item, with the form to add one below."""
     workshop = _get_workshop(slug)
-    form = AgendaItemForm(_posted(request), submit_label="Add to the agenda")
+    form = AgendaItemForm(posted(request), submit_label="Add to the agenda")
     if form.is_valid():
         try:
             item = agenda.add_agenda_item(
@@ -260,7 +261,7 @@ def agenda_editor(request, slug):
 @steering_member_required
 def edit_item(request, slug, pk):
     item = _get_item(slug, pk)
-    form = AgendaItemForm(_posted(request), instance=item, submit_label="Save the item")
+    form = AgendaItemForm(posted(request), instance=item, submit_label="Save the item")
     if form.is_valid():
         try:
             change = agenda.change_agenda_item(item=item, changed_by=request.user, **form.details())
@@ -312,7 +313,7 @@ def remove_item(request, slug, pk):
 def sign_off_agenda(request, slug):
     """GET shows the draft to decide on; the POST signs it off or asks for changes."""
     workshop = _get_workshop(slug)
-    form = SignOffForm(_posted(request))
+    form = SignOffForm(posted(request))
     if form.is_valid():
         try:
             agenda.sign_off_agenda(
@@ -440,7 +441,7 @@ def outcome(request, slug):
     workshop = get_object_or_404(Workshop.objects.select_related("outcome"), slug=slug)
     existing = getattr(workshop, "outcome", None)
     form = OutcomeForm(
-        _posted(request), instance=existing, workshop=workshop, submit_label="Save the outcome"
+        posted(request), instance=existing, workshop=workshop, submit_label="Save the outcome"
     )
     if form.is_valid():
         try:
@@ -463,11 +464,6 @@ def outcome(request, slug):
 
 
 # Helpers of the pages ------------------------------------------------------------
-
-
-def _posted(request):
-    """The form data: the POST, even an empty one, which ``request.POST or None`` drops."""
-    return request.POST if request.method == "POST" else None
 
 
 def _get_workshop(slug):
