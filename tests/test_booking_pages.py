@@ -6,8 +6,6 @@ import re
 import icalendar
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +17,7 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
 )
+from tests.queries import queries_to_get
 from trusts.models import AffiliationRequest
 from workshops.models import Booking, BookingStatus, CancellationReason, Workshop
 
@@ -383,24 +382,17 @@ def _bookings_at(workshop, count, trust_a, director_a):
             )
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response
-
-
 def test_the_workshop_page_takes_as_many_queries_for_100_bookings_as_for_1(
     client, trust_a, director_a
 ):
     workshop = WorkshopFactory(capacity=50)
     client.force_login(director_a)
     _bookings_at(workshop, 1, trust_a, director_a)
-    with_one, _ = _queries(client, workshop.get_absolute_url())
+    with_one, _ = queries_to_get(client, workshop.get_absolute_url())
 
     Booking.objects.all().delete()
     _bookings_at(workshop, 100, trust_a, director_a)
-    with_a_hundred, response = _queries(client, workshop.get_absolute_url())
+    with_a_hundred, response = queries_to_get(client, workshop.get_absolute_url())
 
     assert workshop.bookings.count() == 100
     assert response.content.decode().count("Waiting Colleague") == 49
@@ -1171,11 +1163,11 @@ def test_my_trusts_bookings_takes_as_many_queries_for_100_bookings_as_for_1(
 ):
     client.force_login(director_a)
     _trust_bookings(1, trust_a, director_a)
-    with_one, _ = _queries(client, reverse("workshops:trust_bookings"))
+    with_one, _ = queries_to_get(client, reverse("workshops:trust_bookings"))
 
     Booking.objects.all().delete()
     _trust_bookings(100, trust_a, director_a)
-    with_a_hundred, response = _queries(client, reverse("workshops:trust_bookings"))
+    with_a_hundred, response = queries_to_get(client, reverse("workshops:trust_bookings"))
 
     shown = len(response.context["upcoming"]) + len(response.context["past"])
     assert shown == 80  # all but the cancelled ones
@@ -1185,12 +1177,12 @@ def test_my_trusts_bookings_takes_as_many_queries_for_100_bookings_as_for_1(
 def test_my_bookings_takes_as_many_queries_for_many_bookings_as_for_1(client, trust_a, director_a):
     client.force_login(director_a)
     BookingFactory(person=director_a, status=BookingStatus.WAITING)
-    with_one, _ = _queries(client, reverse("workshops:my_bookings"))
+    with_one, _ = queries_to_get(client, reverse("workshops:my_bookings"))
 
     for _ in range(20):
         BookingFactory(person=director_a, status=BookingStatus.WAITING)
         BookingFactory(person=director_a)
-    with_many, _ = _queries(client, reverse("workshops:my_bookings"))
+    with_many, _ = queries_to_get(client, reverse("workshops:my_bookings"))
 
     assert with_many == with_one
 

@@ -7,13 +7,12 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from collaborative.people.models import FunctionalArea, User
 from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import BookingFactory, StakeholderBodyFactory, UserFactory, WorkshopFactory
+from tests.queries import queries_to_get
 from workshops.models import Booking, BookingStatus
 
 pytestmark = pytest.mark.django_db
@@ -193,10 +192,7 @@ def test_attendee_list_of_several_workshops_is_refused(ops_client, director_a, d
 
 
 def changelist_queries(client):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("admin:workshops_booking_changelist"))
-    assert response.status_code == 200
-    return len(queries)
+    return queries_to_get(client, reverse("admin:workshops_booking_changelist"))[0]
 
 
 def test_bookings_list_costs_the_same_queries_for_ten_and_ten_thousand_bookings(

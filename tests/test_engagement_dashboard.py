@@ -6,14 +6,13 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from collaborative.people.models import FunctionalArea
 from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import BookingFactory, MembershipFactory, UserFactory, WorkshopFactory
+from tests.queries import queries_to_get
 from tests.test_bookings_export import add_bookings
 from trusts.models import Region
 from workshops import engagement
@@ -207,10 +206,7 @@ def test_matrix_downloads_as_csv(ops_client, february, may, trust_a):
 
 
 def dashboard_queries(client):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("admin:workshops_engagement"), {"year": YEAR})
-    assert response.status_code == 200
-    return len(queries)
+    return queries_to_get(client, reverse("admin:workshops_engagement"), {"year": YEAR})[0]
 
 
 def test_dashboard_costs_the_same_queries_for_ten_and_ten_thousand_bookings(

@@ -7,9 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from django.db import connection
 from django.template.loader import render_to_string
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.views.defaults import permission_denied
@@ -21,6 +19,7 @@ from tests.factories import (
     TrustFactory,
     WorkshopFactory,
 )
+from tests.queries import queries_to_get
 from trusts.models import Membership, Region
 from workshops.models import Workshop
 
@@ -362,10 +361,7 @@ def _add_workshops(count):
 
 
 def _programme_queries(client):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("workshops:programme"))
-    assert response.status_code == 200
-    return len(queries)
+    return queries_to_get(client, reverse("workshops:programme"))[0]
 
 
 def test_programme_query_count_does_not_grow_with_the_number_of_workshops(client):
