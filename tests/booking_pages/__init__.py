@@ -1,0 +1,1 @@
+"""The booking pages, a file for each: what each shows to each role, and what a POST changes."""
