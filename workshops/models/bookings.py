@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from collaborative.people.models import FunctionalArea
+from workshops.models.status import StatusIs
 
 
 class BookingStatus(models.TextChoices):
@@ -52,6 +53,12 @@ class Booking(models.Model):
     Status = BookingStatus
     PLACE_HOLDING_STATUSES = PLACE_HOLDING_STATUSES
     ACTIVE_STATUSES = ACTIVE_STATUSES
+
+    is_confirmed = StatusIs(BookingStatus.CONFIRMED)
+    is_awaiting_approval = StatusIs(BookingStatus.AWAITING_APPROVAL)
+    is_offered = StatusIs(BookingStatus.OFFERED)
+    is_waiting = StatusIs(BookingStatus.WAITING)
+    is_cancelled = StatusIs(BookingStatus.CANCELLED)
 
     workshop = models.ForeignKey(
         "workshops.Workshop", on_delete=models.PROTECT, related_name="bookings"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from collaborative.inputs.validators import OneLineFields
 from workshops.models.bookings import PLACE_HOLDING_STATUSES
+from workshops.models.status import StatusIs
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -94,6 +95,13 @@ class Workshop(OneLineFields, models.Model):
 
     # A workshop in these never takes place, whatever its date.
     NEVER_TAKING_PLACE = (Status.DRAFT, Status.CANCELLED)
+
+    is_draft = StatusIs(Status.DRAFT)
+    is_agenda_agreed = StatusIs(Status.AGENDA_AGREED)
+    is_open = StatusIs(Status.OPEN)
+    is_closed = StatusIs(Status.CLOSED)
+    is_held = StatusIs(Status.HELD)
+    is_cancelled = StatusIs(Status.CANCELLED)
 
     class Format(models.TextChoices):
         VIRTUAL = "virtual", "Virtual (video link)"
