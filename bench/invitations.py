@@ -50,6 +50,7 @@ from collaborative.outbox.models import OutgoingEmail  # noqa: E402
 from collaborative.people.models import FunctionalArea, Seniority, User  # noqa: E402
 from trusts.models import Membership, Trust  # noqa: E402
 from workshops.booking import rules  # noqa: E402
+from workshops.messages.content import about_workshop  # noqa: E402
 from workshops.models import Workshop  # noqa: E402
 
 PREFIX = "bench-invitations"
@@ -171,7 +172,7 @@ def run(mailbox, batch_size, opened_by):
     mailbox.received.clear()
     started = time.perf_counter()
     rules.open_for_booking(workshop=workshop, opened_by=opened_by)
-    invitations = OutgoingEmail.objects.filter(workshop=workshop)
+    invitations = OutgoingEmail.objects.filter(about=about_workshop(workshop.pk))
     recipients = invitations.count()
     deadline = started + 600
     while time.perf_counter() < deadline:

@@ -246,18 +246,17 @@ class ContactMessageAdmin(SafeDateHierarchy, admin.ModelAdmin):
 class OutgoingEmailAdmin(SafeDateHierarchy, admin.ModelAdmin):
     """The outbox: every e-mail the portal has sent or still owes, to check and send again."""
 
-    list_display = ["kind", "recipient", "workshop", "state", "attempts", "created_at", "sent_at"]
-    list_filter = ["state", "kind", ("workshop", admin.RelatedOnlyFieldListFilter), "created_at"]
-    list_select_related = ["recipient", "workshop"]
-    search_fields = ["recipient__email", "recipient__full_name", "to_address", "key"]
+    list_display = ["kind", "recipient", "about", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["state", "kind", "created_at"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__email", "recipient__full_name", "to_address", "key", "=about"]
     date_hierarchy = "created_at"
     readonly_fields = [
         "kind",
         "key",
         "recipient",
         "to_address",
-        "workshop",
-        "booking",
+        "about",
         "context",
         "state",
         "attempts",

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from demo.models import DemoRecord
+from workshops.messages.content import about_booking, about_workshop
 
 
 def flag(obj, description=None):
@@ -75,7 +76,9 @@ def _removal_plan():
         (
             "outgoing e-mails",
             model("collaborative.OutgoingEmail"),
-            Q(recipient__in=people) | Q(workshop__in=workshops) | Q(booking__in=bookings),
+            Q(recipient__in=people)
+            | Q(about__in=[about_workshop(pk) for pk in workshops])
+            | Q(about__in=[about_booking(pk) for pk in bookings]),
         ),
         ("booking audit trail", model("workshops.BookingEvent"), Q(booking__in=bookings)),
         ("bookings", Booking, Q(pk__in=bookings)),

@@ -38,6 +38,7 @@ from collaborative.people.models import FunctionalArea, Seniority, User
 from collaborative.settings import BASE_DIR
 from trusts.models import Membership, Region, Trust
 from workshops.booking import rules
+from workshops.messages.content import about_workshop
 
 CELERY = Path(sys.executable).parent / "celery"
 # Seconds. Only against a hang: nothing waits this long unless something is wrong.
@@ -335,7 +336,9 @@ def directors(count, *, code="W"):
 
 
 def invitations(workshop):
-    return OutgoingEmail.objects.filter(workshop=workshop, kind=OutgoingEmail.Kind.INVITATION)
+    return OutgoingEmail.objects.filter(
+        about=about_workshop(workshop.pk), kind=OutgoingEmail.Kind.INVITATION
+    )
 
 
 def sent_to(workshop):

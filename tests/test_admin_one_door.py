@@ -19,6 +19,7 @@ from tests.factories import (
     WorkshopFactory,
 )
 from tests.test_admin_actions import act, form_data
+from workshops.messages.content import about_booking
 from workshops.models import (
     AgendaItem,
     Booking,
@@ -106,7 +107,7 @@ def test_a_place_booked_in_the_admin_at_a_full_workshop_goes_to_the_waiting_list
     assert booking.waiting_position() == 11
     assert full_with_waiting.bookings.holding_a_place().count() == 2
     assert "is on its waiting list at position 11" in " ".join(messages_of(response))
-    message = OutgoingEmail.objects.get(booking=booking)
+    message = OutgoingEmail.objects.get(about=about_booking(booking.pk))
     assert (message.kind, message.recipient) == (Kind.WAITING_LIST, person)
     event = booking.events.get()
     assert (event.action, event.actor) == (BookingEvent.Action.BOOKED, operations_manager)
@@ -124,7 +125,7 @@ def test_a_place_booked_in_the_admin_is_confirmed_and_e_mailed_when_free(ops_cli
         director_a.trust,
         FunctionalArea.NURSING,
     )
-    assert OutgoingEmail.objects.get(booking=booking).kind == Kind.BOOKING_CONFIRMED
+    assert OutgoingEmail.objects.get(about=about_booking(booking.pk)).kind == Kind.BOOKING_CONFIRMED
 
 
 def test_a_place_booked_in_the_admin_below_director_level_waits_for_approval(ops_client, trust_a):
@@ -311,10 +312,10 @@ def test_a_move_gives_a_place_at_the_other_workshop_and_frees_this_one(
         BookingStatus.OFFERED,
     )
     assert "1 booking(s) moved to" in " ".join(messages_of(response))
-    kinds = OutgoingEmail.objects.filter(recipient=director_a).values_list("kind", "booking")
+    kinds = OutgoingEmail.objects.filter(recipient=director_a).values_list("kind", "about")
     assert set(kinds) == {
-        (Kind.BOOKING_CANCELLED, booking.pk),
-        (Kind.BOOKING_CONFIRMED, moved.pk),
+        (Kind.BOOKING_CANCELLED, about_booking(booking.pk)),
+        (Kind.BOOKING_CONFIRMED, about_booking(moved.pk)),
     }
     assert [(event.action, event.data.get("to_booking")) for event in booking.events.all()] == [
         (BookingEvent.Action.MOVED, moved.pk)
@@ -577,7 +578,7 @@ def test_the_confirm_action_shows_the_rules_refusal(ops_client, trust_a):
     awaiting.refresh_from_db()
     assert awaiting.status == BookingStatus.AWAITING_APPROVAL
     assert "cannot be confirmed" in " ".join(messages_of(response))
-    assert not OutgoingEmail.objects.filter(booking=awaiting).exists()
+    assert not OutgoingEmail.objects.filter(about=about_booking(awaiting.pk)).exists()
 
 
 def test_the_cancel_action_names_itself_in_the_audit_trail(

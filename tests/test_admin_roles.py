@@ -31,6 +31,7 @@ from tests.factories import (
     WorkshopFactory,
 )
 from trusts.models import AffiliationRequest, MembershipRequest, TrustChange
+from workshops.messages.content import about_workshop
 from workshops.models import (
     AgendaComment,
     BookingEvent,
@@ -136,7 +137,7 @@ def one_of_everything(trust_a, director_a, steering_member, operations_manager):
             kind=OutgoingEmail.Kind.INVITATION,
             key="invitation:roles",
             recipient=director_a,
-            workshop=workshop,
+            about=about_workshop(workshop.pk),
         ),
         "trusts.trust": trust_a,
         "trusts.membership": trust_a.membership,

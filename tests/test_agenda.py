@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from collaborative.outbox.models import OutgoingEmail
 from tests.factories import AgendaItemFactory, BookingFactory, ThemeFactory, WorkshopFactory
+from workshops.messages.content import about_workshop_or_its_bookings
 from workshops.models import AgendaItem, TopicProposal, Workshop, WorkshopChange
 from workshops.steering import agenda, planning
 from workshops.steering.agenda import AgendaError
@@ -51,7 +52,9 @@ def told(workshop):
     """What the people booked on the workshop have been told so far: (kind, context)."""
     return [
         (message.kind, message.context.get("summary"))
-        for message in OutgoingEmail.objects.filter(workshop=workshop).order_by("pk")
+        for message in OutgoingEmail.objects.filter(
+            about_workshop_or_its_bookings(workshop)
+        ).order_by("pk")
     ]
 
 

@@ -82,6 +82,7 @@ from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
 from workshops import refusals
 from workshops.booking import rules
+from workshops.messages import content
 from workshops.models import (
     PLACE_HOLDING_STATUSES,
     Booking,
@@ -123,7 +124,7 @@ TOLD_OF_END = {
     # Whoever declines an offer has just said so on the page: no e-mail.
     CancellationReason.OFFER_DECLINED: None,
 }
-CALENDAR_KINDS = mail.PUBLISHES_CALENDAR | mail.CANCELS_CALENDAR
+CALENDAR_KINDS = content.PUBLISHES_CALENDAR | content.CANCELS_CALENDAR
 
 # How people of the Trusts are set up: (stated seniority, confirmed seniority).
 SENIORITIES = {
@@ -198,11 +199,16 @@ class Entry:
     link: bool
 
 
+def booking_id_of(message):
+    name, _, pk = message.about.partition(":")
+    return int(pk) if name == "booking" else None
+
+
 def apply_calendar(calendars, message):
     """Apply the calendar file ``message`` carries, rendered now, as a strict program would."""
     if message.kind not in CALENDAR_KINDS:
         return
-    ics = mail.calendar_file(message)
+    ics = content.calendar_file(message)
     if ics is None:
         return
     calendar = Calendar.from_ical(ics)
@@ -718,7 +724,7 @@ class BookingMachine(RuleBasedStateMachine):
         sent = collections.Counter()
         for message in messages:
             copy_of = message.context.get("copy_of", "")
-            if message.booking_id is None:
+            if booking_id_of(message) is None:
                 assert message.kind == Kind.INVITATION and self._invites, (
                     f"{self._step}: a {message.kind} to {message.recipient} about no booking"
                 )
@@ -727,13 +733,13 @@ class BookingMachine(RuleBasedStateMachine):
                 )
                 continue
             if Kind.NO_PLACE in (message.kind, copy_of):
-                row = after.bookings[message.booking_id]
+                row = after.bookings[booking_id_of(message)]
                 assert closed and row.status == WAITING, (
                     f"{self._step}: told {message.recipient} there is no place"
                 )
-                told_no_place[(message.booking_id, message.kind)] += 1
+                told_no_place[(booking_id_of(message), message.kind)] += 1
                 continue
-            sent[(message.booking_id, message.kind, message.recipient_id, copy_of)] += 1
+            sent[(booking_id_of(message), message.kind, message.recipient_id, copy_of)] += 1
         assert sent == expected, (
             f"{self._step}: sent {self._readable(sent)}, expected {self._readable(expected)}"
         )
@@ -742,7 +748,7 @@ class BookingMachine(RuleBasedStateMachine):
             for pk, row in after.bookings.items():
                 if row.status == WAITING:
                     assert OutgoingEmail.objects.filter(
-                        booking_id=pk, kind=Kind.NO_PLACE, recipient_id=row.person
+                        about=content.about_booking(pk), kind=Kind.NO_PLACE, recipient_id=row.person
                     ).exists(), f"{self.users[row.person]} was never told there is no place"
         if self._invites:
             invited = collections.Counter(
@@ -812,7 +818,7 @@ class BookingMachine(RuleBasedStateMachine):
         parts = [email.body, *(content for content, _ in email.alternatives)]
         parts += [attachment.content for attachment in email.attachments]
         if any(LINK in (p if isinstance(p, str) else p.decode()) for p in parts):
-            booking = message.booking
+            _, booking = content.workshop_and_booking(message)
             assert (
                 booking is not None
                 and booking.person_id == message.recipient_id

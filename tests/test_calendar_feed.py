@@ -9,13 +9,12 @@ from django.utils import timezone
 from django.utils.http import http_date
 from icalendar import Calendar
 
-from collaborative.outbox import mail
 from collaborative.outbox.models import OutgoingEmail
 from collaborative.people.calendar_tokens import issue_calendar_token, revoke_calendar_token
 from tests.factories import BookingFactory
 from tests.queries import queries_to_get
 from workshops.booking import rules
-from workshops.messages import notify
+from workshops.messages import content, notify
 from workshops.models import BookingStatus, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +59,7 @@ def test_the_feed_has_the_same_uid_as_the_confirmation_attachment(client, token,
     notify.booking_made(booking)
     message = OutgoingEmail.objects.get()
 
-    attached = Calendar.from_ical(mail.calendar_file(message)).walk("VEVENT")[0]
+    attached = Calendar.from_ical(content.calendar_file(message)).walk("VEVENT")[0]
 
     assert list(events(client, token)) == [str(attached["uid"])]
 

@@ -20,6 +20,7 @@ from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import BookingFactory, MembershipFactory, UserFactory, WorkshopFactory
 from workshops.booking import rules
 from workshops.feedback import survey
+from workshops.messages.content import about_workshop_or_its_bookings
 from workshops.models import BookingStatus, FeedbackAnswer, FeedbackRequest, Workshop
 from workshops.tasks import request_feedback
 
@@ -53,9 +54,9 @@ def attendee(workshop, **booking):
 def asked(workshop):
     """Who has a feedback e-mail about the workshop in the outbox."""
     return set(
-        OutgoingEmail.objects.filter(workshop=workshop, kind=Kind.FEEDBACK_REQUEST).values_list(
-            "recipient_id", flat=True
-        )
+        OutgoingEmail.objects.filter(
+            about_workshop_or_its_bookings(workshop), kind=Kind.FEEDBACK_REQUEST
+        ).values_list("recipient_id", flat=True)
     )
 
 

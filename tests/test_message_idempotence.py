@@ -15,6 +15,7 @@ from collaborative.tasks import deliver_messages, retry_unsent_messages
 from tests.factories import BookingFactory, UserFactory, WorkshopFactory
 from workshops.booking import rules
 from workshops.messages import notify
+from workshops.messages.content import about_workshop
 from workshops.models import BookingStatus, Workshop
 from workshops.tasks import expire_waiting_list_offers, send_reminders
 
@@ -279,7 +280,7 @@ def test_a_message_another_worker_holds_is_skipped_not_sent_twice(on_postgres, m
         kind=OutgoingEmail.Kind.INVITATION,
         key="invitation:held",
         recipient=person,
-        workshop=WorkshopFactory(),
+        about=about_workshop(WorkshopFactory().pk),
         context={"book_path": "/workshops/"},
     )
     held, release = threading.Event(), threading.Event()

@@ -26,6 +26,7 @@ from tests.factories import (
 )
 from workshops import refusals
 from workshops.booking import rules
+from workshops.messages.content import about_workshop
 from workshops.models import BookingStatus, CancellationReason, Workshop
 from workshops.steering import agenda
 from workshops.tasks import send_reminders
@@ -682,7 +683,7 @@ def test_send_again_gives_given_up_messages_fresh_attempts(
         kind=OutgoingEmail.Kind.INVITATION,
         key="invitation:given-up",
         recipient=director_a,
-        workshop=WorkshopFactory(),
+        about=about_workshop(WorkshopFactory().pk),
         context={"book_path": "/workshops/"},
         state=OutgoingEmail.State.FAILED,
         attempts=20,

@@ -1,52 +1,40 @@
-"""The portal's mailer: the outbox, what each kind of message says, and delivery.
+"""The portal's mailer: the outbox, rendering and delivery, knowing nothing of the parts.
 
-The services record messages as OutgoingEmail rows in the transaction of the
+The parts record messages as OutgoingEmail rows in the transaction of the
 change they tell about (``record``); once it commits, Celery tasks deliver
 them in batches (``deliver``), each batch over one SMTP connection. A message
 is rendered when it is sent, from ``email/<kind>.subject.txt``, ``.txt`` and
-``.html``, so it shows the workshop as it is then; the row's ``context``
-keeps what must be told as it was at the event (a waiting-list position).
+``.html``, so it shows things as they are then: the row's ``context`` keeps
+what must be told as it was at the event (a waiting-list position), and what
+else a kind of message says (a workshop, a fresh link, a calendar file) comes
+from the part that owns it, registered with ``register`` when the apps load.
 """
 
 import contextlib
 import datetime
 import logging
 import smtplib
+from collections import defaultdict
+from dataclasses import dataclass
 from email.utils import parseaddr
 from functools import partial
 from itertools import batched
 
-from allauth.account import app_settings as allauth_settings
-from allauth.account.forms import default_token_generator
-from allauth.account.models import EmailAddress, EmailConfirmationHMAC
-from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.dateparse import parse_datetime
-from icalendar import Calendar
 
 from collaborative.outbox.models import OutgoingEmail
 from collaborative.outbox.reserved_domains import refuse_reserved
-from collaborative.people.models import User
-from collaborative.site.models import ContactMessage
-from workshops.messages.calendar import PRODUCT_ID, booking_event
-from workshops.models import BookingStatus
 
 logger = logging.getLogger(__name__)
 
 Kind = OutgoingEmail.Kind
 State = OutgoingEmail.State
-
-# Messages that carry the calendar entry of a confirmed place, and those that take it away.
-PUBLISHES_CALENDAR = {Kind.BOOKING_CONFIRMED, Kind.BOOKING_APPROVED, Kind.WORKSHOP_CHANGED}
-CANCELS_CALENDAR = {Kind.BOOKING_CANCELLED, Kind.WORKSHOP_CANCELLED, Kind.PLACE_GIVEN_AWAY}
-
 
 # The outbox ------------------------------------------------------------------
 
@@ -78,7 +66,7 @@ def _schedule_keys(keys):
 
 def schedule(ids):
     """Enqueue delivery of these messages, ``MESSAGE_BATCH_SIZE`` to a task and a connection."""
-    from collaborative.tasks import deliver_messages  # that module imports this one
+    from collaborative.outbox.tasks import deliver_messages  # that module imports this one
 
     for batch in batched(ids, settings.MESSAGE_BATCH_SIZE):
         deliver_messages.delay(list(batch))
@@ -130,13 +118,7 @@ def deliver(ids, *, connection):
     copy. ``tests/test_real_worker.py`` and ``bench/faults.py`` measure it.
     """
     messages = list(
-        OutgoingEmail.objects.unsent()
-        .filter(pk__in=ids)
-        .select_related(
-            "recipient__trust", "recipient__stakeholder_body", "workshop", "booking__booked_by"
-        )
-        .prefetch_related("workshop__agenda_items")
-        .order_by("pk")
+        OutgoingEmail.objects.unsent().filter(pk__in=ids).select_related("recipient").order_by("pk")
     )
     if not messages:
         return 0
@@ -228,15 +210,67 @@ def _refused_for_good(error):
 # What each message says ------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+# Per kind (None: every message), what the owning parts add at sending time.
+_CONTEXT = defaultdict(list)
+_ATTACHMENTS = defaultdict(list)
+
+
+def register(*kinds, context=None, attachments=None):
+    """Teach the outbox what a kind of message says, from the part that owns it.
+
+    ``context(message)`` returns what the templates need beyond the row's
+    stored ``context``: things as they are when the message goes, and links
+    signed then, so the row keeps no key. ``attachments(message, context)``
+    returns the ``Attachment``s it carries. With no kinds, ``context`` is added
+    to every message. Called from an AppConfig's ``ready()``; registering the
+    same function twice is harmless.
+    """
+    for kind in kinds or (None,):
+        for providers, provider in ((_CONTEXT, context), (_ATTACHMENTS, attachments)):
+            if provider is not None and provider not in providers[kind]:
+                providers[kind].append(provider)
+
+
+def context_for(message):
+    """Everything the templates of a message see: the stored context, then the parts'."""
+    context = {
+        **message.context,
+        "person": message.recipient,
+        "programme_operations_email": settings.PROGRAMME_OPERATIONS_EMAIL,
+    }
+    for provider in (*_CONTEXT[None], *_CONTEXT[message.kind]):
+        context.update(provider(message))
+    return context
+
+
+def render_text(name, context):
+    """A message's subject (on one line) and text part from ``<name>.subject.txt`` and ``.txt``."""
+    subject = " ".join(render_to_string(f"{name}.subject.txt", context).split())
+    return subject, render_to_string(f"{name}.txt", context)
+
+
 def render(message):
-    """The e-mail for an outbox row: subject, text and HTML parts, and any calendar file."""
-    context = _context(message)
-    name = _template_name(message)
+    """The e-mail for an outbox row: subject, text and HTML parts, and any attachments.
+
+    The template is ``email/<kind>`` unless the context names another
+    (``template``: an account e-mail names which of allauth's messages it is).
+    """
+    context = context_for(message)
+    name = context.get("template") or f"email/{message.kind}"
+    subject, body = render_text(name, context)
     email = EmailMultiAlternatives(
-        subject=" ".join(render_to_string(f"{name}.subject.txt", context).split()),
-        body=render_to_string(f"{name}.txt", context),
+        subject=subject,
+        body=body,
         to=[message.address],
-        # Answers go to the operations manager, except a contact message's: to its sender.
+        # Answers go to the operations manager, unless the context says whom (a contact
+        # message's sender).
         reply_to=[context.get("reply_to") or settings.PROGRAMME_OPERATIONS_EMAIL],
         headers={
             # The same Message-ID on every attempt lets mail programs drop a duplicate.
@@ -245,53 +279,10 @@ def render(message):
         },
     )
     email.attach_alternative(render_to_string(f"{name}.html", context), "text/html")
-    if ics := calendar_file(message):
-        email.attach(f"nmhwdc-{message.workshop.slug}.ics", ics, "text/calendar")
+    for provider in _ATTACHMENTS[message.kind]:
+        for attachment in provider(message, context):
+            email.attach(attachment.filename, attachment.content, attachment.mimetype)
     return email
-
-
-def _template_name(message):
-    """``email/<kind>``; an account e-mail names which of allauth's messages it is."""
-    if message.kind == Kind.ACCOUNT:
-        return f"email/account/{message.context['message']}"
-    return f"email/{message.kind}"
-
-
-def calendar_file(message):
-    """The .ics a message carries: the entry of a confirmed place, or its cancellation.
-
-    Only the attendee's own messages publish the entry (with the video link); the
-    SEQUENCE is the booking's at the event, so a later event always outranks it.
-    """
-    booking, recipient = message.booking, message.recipient
-    if booking is None or recipient is None:
-        return None
-    is_attendee = booking.person_id == recipient.pk
-    if (
-        message.kind in PUBLISHES_CALENDAR
-        and is_attendee
-        and booking.status == BookingStatus.CONFIRMED
-    ):
-        method = "PUBLISH"
-    elif message.kind in CANCELS_CALENDAR and message.context.get("had_place"):
-        method = "CANCEL"
-    else:
-        return None
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add("method", method)
-    event = booking_event(
-        booking,
-        include_video_link=method == "PUBLISH" and booking.shows_video_link_to(recipient),
-        sequence=message.context.get("sequence"),
-    )
-    if method == "CANCEL":
-        event.pop("status")
-        event.add("status", "CANCELLED")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
 
 
 def clock(value):
@@ -304,220 +295,16 @@ def long_date(value):
     return formats.date_format(value, "l j F Y")
 
 
-def when(workshop):
-    return (
-        f"{long_date(workshop.date)}, {clock(workshop.start_time)} to "
-        f"{clock(workshop.end_time)} (UK time)"
-    )
-
-
 def moment(value):
     """An aware date and time in UK time: 5pm on Thursday 5 March 2026."""
     local = timezone.localtime(value)
     return f"{clock(local.time())} on {long_date(local.date())}"
 
 
-def _mail_domain():
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "nmhwdc.nhs.uk"
-
-
-def _url(path):
+def portal_url(path):
+    """A link into the portal as an e-mail gives it: absolute, on ``PORTAL_BASE_URL``."""
     return f"{settings.PORTAL_BASE_URL}{path}"
 
 
-def _context(message):
-    person, workshop, booking = message.recipient, message.workshop, message.booking
-    context = {
-        **message.context,
-        "person": person,
-        "workshop": workshop,
-        "booking": booking,
-        "profile_url": _url(reverse("profile")),
-        "programme_operations_email": settings.PROGRAMME_OPERATIONS_EMAIL,
-    }
-    if workshop is not None:
-        context.update(
-            workshop_url=_url(workshop.get_absolute_url()),
-            when=when(workshop),
-            agenda=_agenda(workshop),
-        )
-    if booking is not None:
-        context.update(
-            booking_url=_url(reverse("workshops:booking", args=[booking.pk])),
-            booked_by=booking.booked_by if booking.booked_by_id != person.pk else None,
-            video_link=workshop.video_link if booking.shows_video_link_to(person) else "",
-        )
-    if extra := EXTRA_CONTEXT.get(message.kind):
-        context.update(extra(message))
-    return context
-
-
-def _agenda(workshop):
-    """The agreed agenda, from the items the batch prefetched; a draft one is not told."""
-    if not workshop.agenda_is_public:
-        return []
-    return [
-        {
-            "time": clock(item.start_time) if item.start_time else "",
-            "title": item.title,
-            "by": item.presenting_organisation or item.speakers,
-        }
-        for item in workshop.agenda_items.all()
-    ]
-
-
-def _invitation_context(message):
-    return {"book_url": _url(message.context["book_path"])}
-
-
-def _offer_context(message):
-    return {
-        "offer_url": _url(reverse("workshops:offer", args=[message.booking_id])),
-        "deadline": moment(parse_datetime(message.context["offer_expires_at"])),
-    }
-
-
-def _colleague_account_context(message):
-    """The set-up link is made at sending time, so it is fresh when it arrives."""
-    booker = User.objects.select_related("trust").get(pk=message.context["booker_id"])
-    return {"booker": booker, "setup_url": _set_password_url(message.recipient)}
-
-
-def _set_password_url(person):
-    """A link to choose a new password: allauth's reset link, with a token made now."""
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(person),
-            "key": default_token_generator.make_token(person),
-        },
-    )
-    return _url(path)
-
-
-def _account_context(message):
-    """The links of an account e-mail (collaborative.people.adapters), made at sending time.
-
-    The outbox row holds no key: the password reset link is made from the
-    recipient, and the confirmation link from the address being confirmed,
-    both signed now, so they are fresh when they arrive and the row gives
-    nobody who reads it a way into an account.
-    """
-    context = {
-        "address": message.address,
-        "confirm_days": allauth_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
-        "sign_in_url": _url(reverse("account_login")),
-        "sign_up_url": _url(reverse("account_signup")),
-        "password_reset_url": _url(reverse("account_reset_password")),
-        "email_settings_url": _url(reverse("account_email")),
-    }
-    if timestamp := message.context.get("timestamp"):
-        context["changed_at"] = moment(parse_datetime(timestamp))
-    if message.context["message"] == "password_reset_key":
-        context["set_password_url"] = _set_password_url(message.recipient)
-    if address_id := message.context.get("email_address_id"):
-        address = EmailAddress.objects.filter(pk=address_id).first()
-        if address is None:
-            raise LookupError(f"The address {message.address} was removed before the e-mail went.")
-        key = EmailConfirmationHMAC(address).key
-        context["confirm_url"] = _url(reverse("account_confirm_email", args=[key]))
-    return context
-
-
-def _contact_context(message):
-    """The contact message as it was sent; answers go to its sender."""
-    contact = ContactMessage.objects.get(pk=message.context["contact_message_id"])
-    admin_path = reverse("admin:collaborative_contactmessage_change", args=[contact.pk])
-    return {
-        "contact": contact,
-        "received": moment(contact.received_at),
-        "reply_to": contact.email,
-        "admin_url": _url(admin_path),
-    }
-
-
-def _affiliation_context(message):
-    return {"programme_url": _url(reverse("workshops:programme"))}
-
-
-def _booker_copy_context(message):
-    """What the attendee was told, as they were told it but without their video link."""
-    attendee = User.objects.get(pk=message.context["copy_to"])
-    original = OutgoingEmail(
-        kind=message.context["copy_of"],
-        key=message.key,
-        recipient=attendee,
-        workshop=message.workshop,
-        booking=message.booking,
-        context=message.context,
-    )
-    context = {**_context(original), "video_link": ""}
-    name = f"email/{original.kind}"
-    return {
-        "attendee": attendee,
-        "original_subject": " ".join(render_to_string(f"{name}.subject.txt", context).split()),
-        "original_text": render_to_string(f"{name}.txt", context),
-    }
-
-
-def _feedback_context(message):
-    """The feedback link, made from the booking's request when the e-mail is sent."""
-    from workshops.feedback import survey
-
-    request = message.booking.feedback_request
-    return {
-        "feedback_url": _url(request.get_absolute_url()),
-        "workshop_date": long_date(message.workshop.date),
-        "closes_on": long_date(survey.closes_on(message.workshop)),
-        "min_answers": survey.MIN_ANSWERS_SHOWN,
-    }
-
-
-def _sign_off_context(message):
-    """The draft agenda as it is when the e-mail goes, and the rule that agrees it."""
-    from workshops.models import SignOffRule
-
-    workshop = message.workshop
-    return {
-        "agenda": [
-            {
-                "time": clock(item.start_time) if item.start_time else "",
-                "title": item.title,
-                "by": item.presenting_organisation or item.speakers,
-            }
-            for item in workshop.agenda_items.all()
-        ],
-        "rule": SignOffRule.current().describe(),
-        "steering_url": _url(reverse("workshops:steering:workshop", args=[workshop.slug])),
-    }
-
-
-def _confirm_address_context(message):
-    """A confirmation link for the account's address, signed when the e-mail is sent."""
-    person = message.recipient
-    address = EmailAddress.objects.filter(user=person, email__iexact=person.email).first()
-    confirm_url = ""
-    if address is not None and not address.verified:
-        key = EmailConfirmationHMAC(address).key
-        confirm_url = _url(reverse("account_confirm_email", args=[key]))
-    return {
-        "address": person.email,
-        "confirm_url": confirm_url,
-        "confirm_days": allauth_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
-        "sign_in_url": _url(reverse("account_login")),
-        "workshop_date": long_date(message.workshop.date),
-    }
-
-
-EXTRA_CONTEXT = {
-    Kind.FEEDBACK_REQUEST: _feedback_context,
-    Kind.SIGN_OFF_REQUESTED: _sign_off_context,
-    Kind.CONFIRM_ADDRESS_REMINDER: _confirm_address_context,
-    Kind.BOOKER_COPY: _booker_copy_context,
-    Kind.INVITATION: _invitation_context,
-    Kind.PLACE_OFFERED: _offer_context,
-    Kind.COLLEAGUE_ACCOUNT: _colleague_account_context,
-    Kind.ACCOUNT: _account_context,
-    Kind.CONTACT_MESSAGE: _contact_context,
-    Kind.AFFILIATION_APPROVED: _affiliation_context,
-}
+def _mail_domain():
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "nmhwdc.nhs.uk"

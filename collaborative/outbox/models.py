@@ -89,19 +89,11 @@ class OutgoingEmail(models.Model):
         help_text="Where it goes when that is not the recipient's login address: an address "
         "being confirmed, or the operations mailbox.",
     )
-    workshop = models.ForeignKey(
-        "workshops.Workshop",
-        on_delete=models.CASCADE,
-        null=True,
+    about = models.CharField(
+        max_length=50,
         blank=True,
-        related_name="outgoing_emails",
-    )
-    booking = models.ForeignKey(
-        "workshops.Booking",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="outgoing_emails",
+        help_text="What the message is about, as the part that sent it names it (e.g. "
+        "workshop:12, booking:34); that part reads it when the message is rendered.",
     )
     context = models.JSONField(
         default=dict,
@@ -122,7 +114,7 @@ class OutgoingEmail(models.Model):
         verbose_name = "outgoing e-mail"
         indexes = [
             models.Index(fields=["state", "created_at"]),
-            models.Index(fields=["workshop", "kind", "state"]),
+            models.Index(fields=["about", "kind", "state"]),
         ]
         constraints = [
             models.CheckConstraint(

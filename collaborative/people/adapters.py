@@ -1,16 +1,21 @@
 """allauth's account e-mails go through the portal's outbox; new people are asked for their profile.
 
 Wired in through ``ACCOUNT_ADAPTER``, allauth's own seam: its views and flows
-stay untouched.
+stay untouched. The links an account e-mail holds are made here when it is
+sent (``account_context``, registered with the outbox by the app's ``ready()``).
 """
 
 import uuid
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.models import EmailAddress
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.text import get_text_list
 
 from collaborative.outbox import mail
@@ -19,8 +24,66 @@ from collaborative.people.models import User
 from collaborative.security.events import log_event, pseudonym
 
 # What an outbox row keeps of allauth's context: plain values its message shows. The
-# links are made when the message is sent (``collaborative.outbox.mail._account_context``).
+# links are made when the message is sent (``account_context``).
 KEPT = ("code", "from_email", "to_email", "deleted_email")
+
+
+def register_messages():
+    """Tell the outbox what account e-mails say, and the profile link every e-mail ends with."""
+    mail.register(context=_profile_link)
+    mail.register(OutgoingEmail.Kind.ACCOUNT, context=account_context)
+
+
+def _profile_link(message):
+    return {"profile_url": mail.portal_url(reverse("profile"))}
+
+
+def set_password_url(person):
+    """A link to choose a new password: allauth's reset link, with a token made now."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(person),
+            "key": default_token_generator.make_token(person),
+        },
+    )
+    return mail.portal_url(path)
+
+
+def confirm_address_url(address):
+    """A link confirming this EmailAddress, signed now (allauth's HMAC confirmation)."""
+    key = EmailConfirmationHMAC(address).key
+    return mail.portal_url(reverse("account_confirm_email", args=[key]))
+
+
+def account_context(message):
+    """The links of an account e-mail, made at sending time.
+
+    The outbox row holds no key: the password reset link is made from the
+    recipient, and the confirmation link from the address being confirmed,
+    both signed now, so they are fresh when they arrive and the row gives
+    nobody who reads it a way into an account.
+    """
+    context = {
+        "template": f"email/account/{message.context['message']}",
+        "address": message.address,
+        "confirm_days": allauth_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
+        "sign_in_url": mail.portal_url(reverse("account_login")),
+        "sign_up_url": mail.portal_url(reverse("account_signup")),
+        "password_reset_url": mail.portal_url(reverse("account_reset_password")),
+        "email_settings_url": mail.portal_url(reverse("account_email")),
+    }
+    if timestamp := message.context.get("timestamp"):
+        context["changed_at"] = mail.moment(parse_datetime(timestamp))
+    if message.context["message"] == "password_reset_key":
+        context["set_password_url"] = set_password_url(message.recipient)
+    if address_id := message.context.get("email_address_id"):
+        address = EmailAddress.objects.filter(pk=address_id).first()
+        if address is None:
+            raise LookupError(f"The address {message.address} was removed before the e-mail went.")
+        context["confirm_url"] = confirm_address_url(address)
+    return context
+
 
 # What a person's profile needs before they book, as the profile page names it.
 PROFILE_FIELDS = {

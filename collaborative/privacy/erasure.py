@@ -34,6 +34,7 @@ from collaborative.security.events import log_event
 from collaborative.site.models import ContactMessage
 from trusts.models import AffiliationRequest, MembershipRequest
 from workshops import audit, refusals
+from workshops.messages.content import about_any_of
 from workshops.models import (
     Booking,
     BookingEvent,
@@ -233,9 +234,9 @@ def _records_about(person, bookings, contact_messages, needles):
     acted_on = BookingEvent.objects.filter(actor=person).values("booking_id")
     messages = OutgoingEmail.objects.filter(
         Q(recipient=person)
-        | Q(booking__in=bookings)
-        | Q(booking__booked_by=person)
-        | Q(booking__in=acted_on)
+        | about_any_of(
+            Booking.objects.filter(Q(pk__in=bookings) | Q(booked_by=person) | Q(pk__in=acted_on))
+        )
     )
     _scrub_rows(messages, needles, names=True)
 

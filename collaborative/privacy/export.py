@@ -11,6 +11,7 @@ from collaborative.outbox.models import OutgoingEmail
 from collaborative.people.models import User
 from collaborative.site.models import ContactMessage
 from trusts.models import MembershipRequest
+from workshops.messages import content
 from workshops.models import Booking, Outcome, TopicProposal, TopicSupport, WorkshopChange
 
 EXPORT_FORMAT = "nmhwdc-personal-data/1"
@@ -195,6 +196,8 @@ def export_personal_data(person, *, now=None):
         .prefetch_related("events__actor")
         .order_by("workshop__date", "pk")
     )
+    messages = list(OutgoingEmail.objects.filter(recipient=person).order_by("created_at", "pk"))
+    workshop_titles = content.workshop_titles(messages)
     by_address = Q()
     for address in own_addresses:
         by_address |= Q(email__iexact=address)
@@ -236,15 +239,13 @@ def export_personal_data(person, *, now=None):
         "messages_sent_to_you": [
             {
                 "kind": message.get_kind_display(),
-                "workshop": message.workshop.title if message.workshop else None,
+                "workshop": workshop_titles.get(message.about),
                 "to": message.to_address or person.email,
                 "state": message.get_state_display(),
                 "recorded_at": message.created_at,
                 "sent_at": message.sent_at,
             }
-            for message in OutgoingEmail.objects.filter(recipient=person)
-            .select_related("workshop")
-            .order_by("created_at", "pk")
+            for message in messages
         ],
         "contact_messages": [
             _fields(message, person, leave_out=("sent_by", "notified_at"))

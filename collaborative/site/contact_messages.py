@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from collaborative.outbox import mail
 from collaborative.outbox.models import OutgoingEmail
+from collaborative.site.models import ContactMessage
 
 
 def contact_message_key(message):
@@ -36,3 +38,16 @@ def receive_contact_message(message, *, sent_by=None):
             ]
         )
     return message
+
+
+def contact_context(message):
+    """What the operations manager's e-mail shows: the contact message as it was sent, with
+    answers going to its sender (registered with the outbox by the app's ``ready()``)."""
+    contact = ContactMessage.objects.get(pk=message.context["contact_message_id"])
+    admin_path = reverse("admin:collaborative_contactmessage_change", args=[contact.pk])
+    return {
+        "contact": contact,
+        "received": mail.moment(contact.received_at),
+        "reply_to": contact.email,
+        "admin_url": mail.portal_url(admin_path),
+    }

@@ -23,6 +23,7 @@ from workshops import refusals
 from workshops.admin import through_rules
 from workshops.booking import rules
 from workshops.messages import notify as workshop_messaging
+from workshops.messages.content import about_workshop
 from workshops.models import ACTIVE_STATUSES, Workshop
 
 # How often the progress page reloads itself while invitations are still going out.
@@ -107,14 +108,14 @@ def invitation_progress(request, workshop_id):
     not_invited = workshop_messaging.not_invited(workshop)
     reminded = set(
         OutgoingEmail.objects.filter(
-            workshop=workshop, kind=OutgoingEmail.Kind.CONFIRM_ADDRESS_REMINDER
+            about=about_workshop(workshop.pk), kind=OutgoingEmail.Kind.CONFIRM_ADDRESS_REMINDER
         ).values_list("recipient_id", flat=True)
     )
     to_remind = [
         row for row in not_invited if row.may_be_reminded and row.person.pk not in reminded
     ]
     invitations = OutgoingEmail.objects.filter(
-        workshop=workshop, kind=OutgoingEmail.Kind.INVITATION
+        about=about_workshop(workshop.pk), kind=OutgoingEmail.Kind.INVITATION
     )
     progress = invitations.progress()
     going_out = progress["pending"] + progress["failed"] - progress["given_up"]
@@ -130,7 +131,8 @@ def invitation_progress(request, workshop_id):
             "max_attempts": settings.MESSAGE_MAX_ATTEMPTS,
             "messages_url": (
                 reverse("admin:collaborative_outgoingemail_changelist")
-                + f"?workshop__id__exact={workshop.pk}&kind__exact={OutgoingEmail.Kind.INVITATION}"
+                + f"?about={about_workshop(workshop.pk)}"
+                + f"&kind__exact={OutgoingEmail.Kind.INVITATION}"
             ),
             "not_invited": not_invited,
             "reasons": Counter(

@@ -444,6 +444,7 @@ def _booking_panel(person, workshop):
     panel = {
         "places_left": workshop.places_left(),
         "own_booking": own_booking,
+        "video_link": own_booking.video_link_for(person) if own_booking else "",
         "refusal": refusal,
         "refusal_needs_profile": _needs_profile(refusal, person),
     }
@@ -494,6 +495,7 @@ def _booking_context(request, booking):
     return {
         "booking": booking,
         "is_attendee": booking.person_id == request.user.pk,
+        "video_link": booking.video_link_for(request.user),
         "may_manage": rules.may_manage_booking(request.user, booking),
         "is_upcoming": is_upcoming,
         "may_see_access_needs": may_see_access_needs,

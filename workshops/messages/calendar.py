@@ -9,22 +9,42 @@ from workshops.models import Workshop
 PRODUCT_ID = "-//National Mental Health Workforce Development Collaborative//Portal//EN"
 
 
-def booking_event(booking, *, include_video_link, sequence=None):
+def ics(events, *, method="PUBLISH", **properties):
+    """A calendar file of these events: the one place the iCalendar header is written.
+
+    ``method`` is PUBLISH for entries to keep and CANCEL to take them away;
+    ``properties`` are any others the calendar carries (a feed's name and refresh).
+    """
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    for name, value in properties.items():
+        calendar.add(name.replace("_", "-"), value)
+    for event in events:
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def booking_event(booking, *, video_link, sequence=None):
     """The workshop as a calendar event of this booking.
 
     The UID is the booking's, stable while the booking lives, so a calendar replaces the
     entry on a change; a new booking after a cancellation is a new entry. ``sequence``
     is the one the booking had at the event being told (``Booking.sequence`` by default).
+    ``video_link`` is what ``Booking.video_link_for`` gives the person it is for.
     """
     return workshop_event(
         booking.workshop,
         uid=booking.calendar_uid,
         sequence=booking.sequence if sequence is None else sequence,
-        include_video_link=include_video_link,
+        video_link=video_link,
     )
 
 
-def workshop_event(workshop, *, uid, sequence, include_video_link):
+def workshop_event(workshop, *, uid, sequence, video_link):
     event = Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
@@ -39,10 +59,10 @@ def workshop_event(workshop, *, uid, sequence, include_video_link):
     description = [workshop.description.strip()] if workshop.description.strip() else []
     if workshop.is_virtual:
         location = "Online (video link)"
-        if include_video_link and workshop.video_link:
-            location = workshop.video_link
-            event.add("url", workshop.video_link)
-            description.append(f"Join by video: {workshop.video_link}")
+        if video_link:
+            location = video_link
+            event.add("url", video_link)
+            description.append(f"Join by video: {video_link}")
     else:
         location = workshop.venue
     event.add("location", location)
@@ -59,12 +79,5 @@ def workshop_event(workshop, *, uid, sequence, include_video_link):
 
 
 def booking_calendar(booking, *, viewer):
-    """The .ics for one booking; the video link goes only to the confirmed attendee themselves."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    with_link = booking.shows_video_link_to(viewer)
-    calendar.add_component(booking_event(booking, include_video_link=with_link))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    """The .ics for one booking, with the video link if the viewer may see it."""
+    return ics([booking_event(booking, video_link=booking.video_link_for(viewer))])

@@ -18,10 +18,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import condition
-from icalendar import Calendar, vDuration
+from icalendar import vDuration
 
 from collaborative.people.models import User
-from workshops.messages.calendar import PRODUCT_ID, booking_event
+from workshops.messages.calendar import booking_event, ics
 from workshops.models import Booking, BookingStatus, CancellationReason, Workshop
 
 HISTORY = datetime.timedelta(days=365)
@@ -73,22 +73,20 @@ def _last_modified(request, token):
 
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def personal_calendar(request, token):
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "NMHWDC workshops")
     # How often calendar programs should ask again (Outlook reads the second).
     refresh = vDuration(REFRESH)
     refresh.params["VALUE"] = "DURATION"
-    calendar.add("refresh-interval", refresh)
-    calendar.add("x-published-ttl", vDuration(REFRESH).to_ical().decode())
-    for booking in _feed(request, token):
-        calendar.add_component(
-            booking_event(booking, include_video_link=booking.shows_video_link_to(booking.person))
-        )
-    calendar.add_missing_timezones()
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    events = [
+        booking_event(booking, video_link=booking.video_link_for(booking.person))
+        for booking in _feed(request, token)
+    ]
+    content = ics(
+        events,
+        x_wr_calname="NMHWDC workshops",
+        refresh_interval=refresh,
+        x_published_ttl=vDuration(REFRESH).to_ical().decode(),
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="nmhwdc-workshops.ics"'
     # Always ask again, with the ETag: a changed workshop must reach the calendar.
     response["Cache-Control"] = "private, no-cache"

@@ -28,6 +28,7 @@ from collaborative.outbox import mail
 from collaborative.outbox.models import OutgoingEmail
 from collaborative.outbox.reserved_domains import is_reserved
 from collaborative.people.models import DIRECTOR_LEVEL, User
+from workshops.messages.content import about_booking, about_workshop
 from workshops.models import (
     WAITING_LIST_ORDER,
     Booking,
@@ -53,32 +54,32 @@ def _about(booking, kind, event, *, person=None, **context):
         kind=kind,
         key=f"{event}:b{booking.pk}.{booking.calendar_sequence}:p{person.pk}",
         recipient_id=person.pk,
-        workshop_id=booking.workshop_id,
-        booking=booking,
+        about=about_booking(booking.pk),
         context={"sequence": booking.sequence, "attendee": str(booking.person), **context},
     )
 
 
-def _booker_copy(message):
+def _booker_copy(booking, message):
     """A copy for whoever booked the place, if that is someone else of the portal's members.
 
     The operations manager books in the admin and sees everything there, so gets none.
     """
-    booker = message.booking.booked_by
+    booker = booking.booked_by
     if booker is None or booker.pk == message.recipient_id or booker.is_staff:
         return None
     return OutgoingEmail(
         kind=Kind.BOOKER_COPY,
         key=f"copy:{message.key}:p{booker.pk}",
         recipient_id=booker.pk,
-        workshop_id=message.workshop_id,
-        booking=message.booking,
+        about=message.about,
         context={**message.context, "copy_of": message.kind, "copy_to": message.recipient_id},
     )
 
 
-def _record_with_copies(messages):
-    copies = [copy for message in messages if (copy := _booker_copy(message))]
+def _record_with_copies(told):
+    """Record the (booking, message) pairs' messages, then each one's copy for its booker."""
+    messages = [message for _, message in told]
+    copies = [copy for booking, message in told if (copy := _booker_copy(booking, message))]
     mail.record([*messages, *copies])
 
 
@@ -112,11 +113,11 @@ def booking_made(booking):
         message = _about(booking, Kind.WAITING_LIST, "waiting", position=position)
     else:
         return
-    _record_with_copies([message])
+    _record_with_copies([(booking, message)])
 
 
 def booking_approved(booking):
-    _record_with_copies([_about(booking, Kind.BOOKING_APPROVED, "approved")])
+    _record_with_copies([(booking, _about(booking, Kind.BOOKING_APPROVED, "approved"))])
 
 
 def _who(by, person):
@@ -143,7 +144,7 @@ def booking_ended(booking, reason, *, by, had_place):
         message = _about(booking, Kind.BOOKING_NOT_APPROVED, "not-approved")
     else:
         return
-    _record_with_copies([message])
+    _record_with_copies([(booking, message)])
 
 
 def place_given_away(booking, *, replaced, by, had_place):
@@ -163,11 +164,14 @@ def place_given_away(booking, *, replaced, by, had_place):
 def places_offered(bookings):
     _record_with_copies(
         [
-            _about(
+            (
                 booking,
-                Kind.PLACE_OFFERED,
-                "offer",
-                offer_expires_at=booking.offer_expires_at.isoformat(),
+                _about(
+                    booking,
+                    Kind.PLACE_OFFERED,
+                    "offer",
+                    offer_expires_at=booking.offer_expires_at.isoformat(),
+                ),
             )
             for booking in bookings
         ]
@@ -175,7 +179,7 @@ def places_offered(bookings):
 
 
 def offer_expired(booking):
-    _record_with_copies([_about(booking, Kind.OFFER_EXPIRED, "offer-expired")])
+    _record_with_copies([(booking, _about(booking, Kind.OFFER_EXPIRED, "offer-expired"))])
 
 
 def record_reminders(*, today=None):
@@ -253,7 +257,7 @@ def invite(workshop, *, people=None):
                 kind=Kind.INVITATION,
                 key=f"invitation:w{workshop.pk}:p{person_id}",
                 recipient_id=person_id,
-                workshop_id=workshop.pk,
+                about=about_workshop(workshop.pk),
                 context={"book_path": path},
             )
             for person_id, path in recipients.items()
@@ -319,11 +323,14 @@ def workshop_cancelled(workshop):
     whoever booked a place for someone else a copy."""
     _record_with_copies(
         [
-            _about(
+            (
                 booking,
-                Kind.WORKSHOP_CANCELLED,
-                "workshop-cancelled",
-                had_place=booking.status == BookingStatus.CONFIRMED,
+                _about(
+                    booking,
+                    Kind.WORKSHOP_CANCELLED,
+                    "workshop-cancelled",
+                    had_place=booking.status == BookingStatus.CONFIRMED,
+                ),
             )
             for booking in workshop.bookings.active().select_related("person", "booked_by")
         ]
@@ -354,7 +361,7 @@ def booking_closed_without_place(workshop):
     )
     _record_with_copies(
         [
-            _about(booking, Kind.NO_PLACE, f"no-place:w{workshop.pk}", position=position)
+            (booking, _about(booking, Kind.NO_PLACE, f"no-place:w{workshop.pk}", position=position))
             for position, booking in enumerate(waiting, start=1)
         ]
     )
@@ -381,7 +388,7 @@ def sign_off_requested(workshop, request):
                 kind=Kind.SIGN_OFF_REQUESTED,
                 key=f"sign-off:w{workshop.pk}.r{request.pk}:p{person_id}",
                 recipient_id=person_id,
-                workshop_id=workshop.pk,
+                about=about_workshop(workshop.pk),
                 context={
                     "asked_by": "the programme operations manager"
                     if asked_by is None or asked_by.is_staff
@@ -405,8 +412,7 @@ def feedback_requested(requests):
                 kind=Kind.FEEDBACK_REQUEST,
                 key=f"feedback:b{request.booking_id}:p{request.booking.person_id}",
                 recipient_id=request.booking.person_id,
-                workshop_id=request.booking.workshop_id,
-                booking_id=request.booking_id,
+                about=about_booking(request.booking_id),
             )
             for request in requests
         ]
@@ -426,7 +432,7 @@ def confirm_address_reminders(workshop, people):
                 kind=Kind.CONFIRM_ADDRESS_REMINDER,
                 key=f"confirm-address:w{workshop.pk}:p{person.pk}",
                 recipient_id=person.pk,
-                workshop_id=workshop.pk,
+                about=about_workshop(workshop.pk),
             )
             for person in people
         ]
@@ -460,9 +466,9 @@ def not_invited(workshop):
     verified = EmailAddress.objects.filter(
         user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
     )
-    invited = OutgoingEmail.objects.filter(workshop=workshop, kind=Kind.INVITATION).values(
-        "recipient_id"
-    )
+    invited = OutgoingEmail.objects.filter(
+        about=about_workshop(workshop.pk), kind=Kind.INVITATION
+    ).values("recipient_id")
     people = (
         User.objects.filter(is_active=True, trust__isnull=False, seniority__in=DIRECTOR_LEVEL)
         .exclude(pk__in=invited)
@@ -495,7 +501,9 @@ def remind_to_confirm_addresses(workshop):
     now and how many were before."""
     people = [row.person for row in not_invited(workshop) if row.may_be_reminded]
     reminders = OutgoingEmail.objects.filter(
-        workshop=workshop, kind=Kind.CONFIRM_ADDRESS_REMINDER, recipient__in=people
+        about=about_workshop(workshop.pk),
+        kind=Kind.CONFIRM_ADDRESS_REMINDER,
+        recipient__in=people,
     )
     before = reminders.count()
     confirm_address_reminders(workshop, people)

@@ -210,15 +210,21 @@ class Booking(models.Model):
             )
         return f"This workshop is for directors, and {who_is} not at director level."
 
-    def shows_video_link_to(self, person):
-        """The video link goes to the confirmed attendee of a virtual workshop and no one else."""
-        return (
+    def video_link_for(self, person):
+        """The workshop's video link if ``person`` may see it through this booking, else "".
+
+        Who may see the video link, in one place: the attendee themselves, once the
+        place is confirmed, at a virtual workshop; not whoever booked it for them, a
+        colleague, someone waiting, or a cancelled booking. The booking page and
+        summary, the calendar file and feed, and the e-mails all ask here.
+        """
+        shown = (
             self.status == BookingStatus.CONFIRMED
             and person is not None
             and self.person_id == person.pk
             and self.workshop.is_virtual
-            and bool(self.workshop.video_link)
         )
+        return self.workshop.video_link if shown else ""
 
     @property
     def calendar_uid(self):
