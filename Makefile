@@ -40,6 +40,7 @@ lint: check-python $(PIP_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/python manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 worker: check-python $(PIP_STAMP) check-broker
 	$(VENV)/bin/celery -A collaborative worker --loglevel INFO

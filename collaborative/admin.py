@@ -12,12 +12,12 @@ from django.urls import path
 from django.utils.formats import localize
 from django.utils.timezone import localtime
 
+from collaborative.inputs.admin_dates import SafeDateHierarchy
 from collaborative.outbox import mail
 from collaborative.outbox.models import OutgoingEmail
 from collaborative.people.models import User
 from collaborative.privacy import admin as privacy_admin
 from collaborative.security.events import log_event
-from collaborative.site.admin_changelist import SafeDateHierarchy
 from collaborative.site.contact_messages import contact_message_key
 from collaborative.site.models import ContactMessage
 from trusts.services import confirm_seniority, seniority_awaiting_confirmation

@@ -1,4 +1,4 @@
-"""Demonstration accounts, one per role, and the helper every demo loader shares.
+"""Demonstration accounts, one per role.
 
 The people are fictional, flagged as demonstration data, and their addresses are on
 reserved ``.test`` domains that the demo maps to their Trusts (``slam.nhs.test``), so
@@ -13,23 +13,8 @@ from allauth.account.models import EmailAddress
 
 from collaborative.people.models import FunctionalArea, Seniority, User
 from collaborative.people.roles import sync_programme_operations_group
-from demo.registry import flag
+from demo.registry import flag, sync
 from trusts.models import StakeholderBody, Trust
-
-
-def sync(model, lookup, values=None):
-    """The row matching ``lookup``, created or brought up to date with ``values``.
-
-    Unlike ``update_or_create`` it saves only when a value differs, so running
-    the demo load again leaves every row, ``auto_now`` timestamps included, as it was.
-    """
-    values = values or {}
-    obj, created = model.objects.get_or_create(**lookup, defaults=values)
-    if not created and any(getattr(obj, name) != value for name, value in values.items()):
-        for name, value in values.items():
-            setattr(obj, name, value)
-        obj.save()
-    return obj
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,14 @@
-"""Flagging what ``load_demo`` makes up, telling it apart, and removing it.
+"""Flagging what ``load_demo`` makes up and telling it apart; and ``sync``, the helper
+every part's demo loader shares.
 
 ``flag`` marks a row as demonstration data in the database (``demo.models.DemoRecord``);
-``remove`` deletes every flagged row, and what depends on it, leaving the
-Collaborative's own record (Trusts, founding memberships, the workshops the seeds
-announce, reports) as it was.
+pages ask ``keys`` which of their rows are made up. It knows no part, so every part can
+use it; removing the demonstration data knows them all (``demo.removal``).
 """
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import Q
 
 from demo.models import DemoRecord
-from workshops.messages.content import about_booking, about_workshop
 
 
 def flag(obj, description=None):
@@ -25,6 +21,21 @@ def flag(obj, description=None):
     if not created and record.description != description:
         record.description = description
         record.save(update_fields=["description"])
+    return obj
+
+
+def sync(model, lookup, values=None):
+    """The row matching ``lookup``, created or brought up to date with ``values``.
+
+    Unlike ``update_or_create`` it saves only when a value differs, so running
+    the demo load again leaves every row, ``auto_now`` timestamps included, as it was.
+    """
+    values = values or {}
+    obj, created = model.objects.get_or_create(**lookup, defaults=values)
+    if not created and any(getattr(obj, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.save()
     return obj
 
 
@@ -42,81 +53,3 @@ def present():
 def keys(model):
     """The primary keys (as strings) of the model's demonstration rows."""
     return DemoRecord.objects.keys(model)
-
-
-# Removal ---------------------------------------------------------------------
-
-
-def _pks(model):
-    """The primary keys of the model's flagged rows, as the model's own type."""
-    field = model._meta.pk
-    return [field.to_python(key) for key in DemoRecord.objects.keys(model)]
-
-
-def _removal_plan():
-    """(what, model, filter) in the order rows must go: what refers to a row goes first.
-
-    Besides the flagged rows this takes what hangs on them and was not flagged: a
-    booking someone made at a demonstration workshop while trying the portal, its audit
-    trail and e-mails.
-    """
-    model = apps.get_model
-    User, Workshop, Booking = (
-        model("collaborative.User"),
-        model("workshops.Workshop"),
-        model("workshops.Booking"),
-    )
-    people, workshops = _pks(User), _pks(Workshop)
-    bookings = list(
-        Booking.objects.filter(
-            Q(pk__in=_pks(Booking)) | Q(person__in=people) | Q(workshop__in=workshops)
-        ).values_list("pk", flat=True)
-    )
-    return [
-        (
-            "outgoing e-mails",
-            model("collaborative.OutgoingEmail"),
-            Q(recipient__in=people)
-            | Q(about__in=[about_workshop(pk) for pk in workshops])
-            | Q(about__in=[about_booking(pk) for pk in bookings]),
-        ),
-        ("booking audit trail", model("workshops.BookingEvent"), Q(booking__in=bookings)),
-        ("bookings", Booking, Q(pk__in=bookings)),
-        (
-            "invitations",
-            model("workshops.Invitation"),
-            Q(person__in=people) | Q(workshop__in=workshops),
-        ),
-        (
-            "topic support",
-            model("workshops.TopicSupport"),
-            Q(person__in=people) | Q(pk__in=_pks(model("workshops.TopicSupport"))),
-        ),
-        (
-            "topic proposals",
-            model("workshops.TopicProposal"),
-            Q(pk__in=_pks(model("workshops.TopicProposal"))),
-        ),
-        ("workshop history", model("workshops.WorkshopChange"), Q(workshop__in=workshops)),
-        ("agenda items", model("workshops.AgendaItem"), Q(workshop__in=workshops)),
-        ("workshops", Workshop, Q(pk__in=workshops)),
-        ("memberships", model("trusts.Membership"), Q(pk__in=_pks(model("trusts.Membership")))),
-        (
-            "e-mail domains",
-            model("trusts.EmailDomain"),
-            Q(pk__in=_pks(model("trusts.EmailDomain"))),
-        ),
-        ("people", User, Q(pk__in=people)),
-    ]
-
-
-@transaction.atomic
-def remove():
-    """Delete every demonstration row and what hangs on it; returns what went, by kind."""
-    counts = {}
-    for what, model, condition in _removal_plan():
-        deleted, _ = model.objects.filter(condition).delete()
-        if deleted:
-            counts[what] = deleted
-    DemoRecord.objects.all().delete()
-    return counts

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from collaborative.site.admin_changelist import SafeDateHierarchy
+from collaborative.inputs.admin_dates import SafeDateHierarchy
 from resources.forms import ResourceForm
 from resources.models import Resource
 from resources.tasks import extract_resource_text

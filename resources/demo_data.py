@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from collaborative.demo_data import sync
+from demo.registry import sync
 from resources import services
 from resources.models import Resource
 from workshops.models import Theme, Workshop

@@ -18,7 +18,7 @@ from collaborative.outbox import mail
 from collaborative.outbox.models import OutgoingEmail
 from collaborative.outbox.reserved_domains import is_reserved
 from collaborative.people.models import User
-from demo import registry
+from demo import registry, removal
 from demo.models import DemoRecord
 from tests.factories import UserFactory, WorkshopFactory
 from trusts.models import EmailDomain, Membership, Trust
@@ -125,7 +125,7 @@ def test_the_record_is_never_flagged(demo):
 def test_removal_keeps_the_collaboratives_record(demo):
     trusts = Trust.objects.count()
 
-    counts = registry.remove()
+    counts = removal.remove()
 
     assert counts["people"] >= len(DEMO_ACCOUNTS)
     assert Trust.objects.count() == trusts
@@ -150,14 +150,14 @@ def test_removal_takes_bookings_made_at_a_made_up_workshop_while_trying_the_port
         functional_area=real.functional_area,
     )
 
-    registry.remove()
+    removal.remove()
 
     assert User.objects.filter(pk=real.pk).exists()
     assert not Booking.objects.exists()
 
 
 def test_loading_again_after_removal_brings_the_demonstration_back(demo):
-    registry.remove()
+    removal.remove()
 
     load_demo()
 

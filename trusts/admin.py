@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from collaborative.inputs.admin_dates import SafeDateHierarchy
 from collaborative.people.models import User
-from collaborative.site.admin_changelist import SafeDateHierarchy
 from trusts import services
 from trusts.models import (
     AffiliationRequest,

@@ -28,8 +28,7 @@ London NHS Foundation Trust, for example) has no domain of its own here.
 
 import datetime
 
-from collaborative.demo_data import sync
-from demo.registry import flag
+from demo.registry import flag, sync
 from trusts.models import (
     EmailDomain,
     Membership,

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from collaborative.outbox import mail
 from collaborative.outbox.models import OutgoingEmail
-from collaborative.people.models import DIRECTOR_LEVEL, User
+from collaborative.people.models import DIRECTOR_LEVEL, User, has_verified_email
 from trusts.models import AffiliationRequest, Trust
 from workshops import refusals
-from workshops.booking.rules import approve_booking, has_verified_email
+from workshops.booking.rules import approve_booking
 from workshops.models import Booking, BookingStatus
 
 

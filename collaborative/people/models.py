@@ -1,5 +1,6 @@
 """The people who use the portal: the account, functional areas and seniority."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from collaborative.inputs.validators import OneLineFields
+from trusts.models import Membership
 
 
 class FunctionalArea(models.TextChoices):
@@ -33,8 +35,6 @@ DIRECTOR_LEVEL = frozenset({Seniority.DIRECTOR, Seniority.EXECUTIVE_DIRECTOR})
 class UserQuerySet(models.QuerySet):
     def steering_group(self):
         """People of founding Trusts whom the operations manager marked as steering members."""
-        from trusts.models import Membership
-
         return self.filter(
             is_active=True,
             is_steering_member=True,
@@ -193,3 +193,11 @@ class User(OneLineFields, AbstractBaseUser, PermissionsMixin):
     def seniority_awaits_confirmation(self):
         """A director-level seniority stated on the profile that no one has confirmed yet."""
         return self.seniority in DIRECTOR_LEVEL and self.seniority != self.confirmed_seniority
+
+
+def has_verified_email(person):
+    """Whether the person has confirmed the address they sign in with: until then nobody
+    knows the account is theirs, so it books no place and manages nobody's."""
+    return EmailAddress.objects.filter(
+        user=person, email__iexact=person.email, verified=True
+    ).exists()

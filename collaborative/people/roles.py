@@ -1,11 +1,27 @@
-"""The programme operations manager's role: one group with exactly what the role needs.
+"""The two roles beyond a Trust's people: the steering group and the programme operations
+manager.
 
-The permissions are declared here and synced after every ``migrate``, so a
-model added later is covered without another hand-written migration, and a
-permission taken out of the role here is taken from the group too.
+A seat on the steering group is a flag the operations manager sets and a founding Trust
+that is still a member (``sits_on_steering_group``). The operations manager's role is one
+group with exactly what the role needs: its permissions are declared here and synced after
+every ``migrate``, so a model added later is covered without another hand-written
+migration, and a permission taken out of the role here is taken from the group too.
 """
 
 from django.contrib.auth.management import create_permissions
+
+from collaborative.people.models import User
+
+
+def sits_on_steering_group(person):
+    """Whether the person sits on the steering group now: the flag alone is not enough,
+    their Trust must also be a founding member still (``User.objects.steering_group``)."""
+    return bool(
+        person.is_authenticated
+        and person.is_steering_member
+        and User.objects.steering_group().filter(pk=person.pk).exists()
+    )
+
 
 PROGRAMME_OPERATIONS_GROUP = "Programme operations"
 PROGRAMME_OPERATIONS_APPS = ("collaborative", "trusts", "workshops", "resources", "demo")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from workshops.steering.agenda import is_steering_member
+from collaborative.people.roles import sits_on_steering_group
 
 # The header's navigation: URL name, label, and the other pages that belong to
 # the same section (a view name, or a namespace prefix such as "workshops:").
@@ -35,5 +35,5 @@ def portal(request):
         "session_idle_minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,
         "navigation": navigation,
         # Only people whose flag is set cost a query: the rest cannot be on the steering group.
-        "on_steering_group": hasattr(request, "user") and is_steering_member(request.user),
+        "on_steering_group": hasattr(request, "user") and sits_on_steering_group(request.user),
     }

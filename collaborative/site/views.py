@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from collaborative.inputs.ratelimit import rate_limited
 from collaborative.people import calendar_tokens
-from collaborative.people.models import FunctionalArea, User
+from collaborative.people.models import FunctionalArea, User, has_verified_email
 from collaborative.site import contact_messages
 from collaborative.site.forms import (
     AffiliationRequestForm,
@@ -18,7 +18,6 @@ from collaborative.site.forms import (
 )
 from trusts import services as trust_services
 from trusts.models import Trust
-from workshops.booking.rules import has_verified_email
 from workshops.models import Theme, Workshop
 
 

@@ -21,10 +21,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from collaborative.inputs.admin_dates import SafeDateHierarchy
+from collaborative.inputs.spreadsheets import csv_download
 from collaborative.people.models import FunctionalArea, User
-from collaborative.site.admin_changelist import SafeDateHierarchy
 from workshops import audit
-from workshops.admin import dashboard, through_rules
+from workshops.admin import through_rules
 from workshops.booking import rules
 from workshops.models import Booking, BookingEvent, BookingStatus, Workshop
 
@@ -417,4 +418,4 @@ class BookingAdmin(SafeDateHierarchy, admin.ModelAdmin):
             )
             return None
         workshop = Workshop.objects.get(pk=workshop_ids[0])
-        return dashboard.csv_download(f"{workshop.slug}-attendees.csv", attendee_rows(queryset))
+        return csv_download(f"{workshop.slug}-attendees.csv", attendee_rows(queryset))

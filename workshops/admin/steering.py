@@ -12,8 +12,8 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils.html import format_html_join
 
+from collaborative.inputs.admin_dates import SafeDateHierarchy
 from collaborative.people.models import User
-from collaborative.site.admin_changelist import SafeDateHierarchy
 from workshops import audit
 from workshops.admin import through_rules
 from workshops.models import (

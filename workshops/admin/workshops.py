@@ -13,8 +13,8 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from collaborative.inputs.admin_dates import SafeDateHierarchy
 from collaborative.people.models import FunctionalArea
-from collaborative.site.admin_changelist import SafeDateHierarchy
 from workshops.admin import announcements, dashboard, through_rules
 from workshops.booking import rules
 from workshops.models import (

@@ -16,12 +16,11 @@ manager; ``None`` is the portal's own scheduled work.
 
 import datetime
 
-from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from collaborative.people.models import FunctionalArea
+from collaborative.people.models import FunctionalArea, has_verified_email
 from trusts.models import AffiliationRequest
 from workshops import refusals, wording
 from workshops.audit import current_door
@@ -49,12 +48,6 @@ def _lock_booking(booking):
     booking = Booking.objects.select_related("person", "trust", "booked_by").get(pk=booking.pk)
     booking.workshop = workshop
     return workshop, booking
-
-
-def has_verified_email(person):
-    return EmailAddress.objects.filter(
-        user=person, email__iexact=person.email, verified=True
-    ).exists()
 
 
 def manages_trust_bookings(person):

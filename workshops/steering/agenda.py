@@ -20,7 +20,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
-from collaborative.people.models import User
+from collaborative.people.roles import sits_on_steering_group
 from workshops.messages import notify
 from workshops.models import AgendaComment, AgendaItem, Outcome, SignOffRequest, Workshop
 from workshops.steering import sign_off
@@ -58,19 +58,10 @@ class AgendaError(Exception):
 # Who may do what -------------------------------------------------------------
 
 
-def is_steering_member(person):
-    """Whether the person sits on the steering group now (the flag alone is not enough)."""
-    return bool(
-        person.is_authenticated
-        and person.is_steering_member
-        and User.objects.steering_group().filter(pk=person.pk).exists()
-    )
-
-
 def may_record_outcomes(person):
     """Steering members and the programme operations manager record what a workshop agreed."""
     return bool(person.is_authenticated and person.is_active and person.is_staff) or (
-        is_steering_member(person)
+        sits_on_steering_group(person)
     )
 
 
@@ -234,7 +225,7 @@ def ask_for_sign_off(*, workshop, asked_by):
 def comment_on_agenda(*, workshop, author, text):
     """A steering member's comment on a draft agenda, for the others to read."""
     workshop = Workshop.objects.locked(workshop.pk)
-    if not is_steering_member(author):
+    if not sits_on_steering_group(author):
         raise AgendaError("Only members of the steering group comment on a draft agenda.")
     _check_draft(workshop, needs_items=False)
     if not text.strip():
@@ -258,7 +249,7 @@ def sign_off_agenda(*, workshop, member, decision, comment=""):
     rule, the agenda is agreed here, in the same transaction. Returns the decision.
     """
     workshop = Workshop.objects.locked(workshop.pk)
-    if not is_steering_member(member):
+    if not sits_on_steering_group(member):
         raise AgendaError("Only members of the steering group sign off an agenda.")
     _check_draft(workshop)
     comment = comment.strip()

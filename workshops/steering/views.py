@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from collaborative.inputs.forms import posted
-from workshops.admin.dashboard import csv_download
+from collaborative.inputs.spreadsheets import csv_download
+from collaborative.people.roles import sits_on_steering_group
 from workshops.engagement import OUTLINE
 from workshops.feedback import survey
 from workshops.models import AgendaComment, AgendaItem, TopicProposal, TopicSupport, Workshop
@@ -43,7 +44,7 @@ def steering_member_required(view):
 
     @wraps(view)
     def for_steering_members(request, *args, **kwargs):
-        if not agenda.is_steering_member(request.user):
+        if not sits_on_steering_group(request.user):
             raise Http404("No such page.")
         return view(request, *args, **kwargs)
 
@@ -421,7 +422,7 @@ def feedback_results(request, slug):
             "min_answers": survey.MIN_ANSWERS_SHOWN,
             "questions": survey.QUESTIONS,
             "outline": OUTLINE,
-            "on_steering_group": agenda.is_steering_member(request.user),
+            "on_steering_group": sits_on_steering_group(request.user),
         },
     )
 
@@ -458,7 +459,7 @@ def outcome(request, slug):
             "workshop": workshop,
             "form": form,
             "refusal": None if workshop.has_taken_place else agenda.NOT_TAKEN_PLACE,
-            "on_steering_group": agenda.is_steering_member(request.user),
+            "on_steering_group": sits_on_steering_group(request.user),
         },
     )
 

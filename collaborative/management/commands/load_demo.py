@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from collaborative import demo_data as accounts_demo
-from demo import registry as demo_registry
+from demo import removal
 from demo.models import DemoRecord
 from resources import demo_data as resources_demo
 from resources.models import Resource
@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["remove"]:
-            counts = demo_registry.remove()
+            counts = removal.remove()
             removed = ", ".join(f"{count} {what}" for what, count in counts.items()) or "nothing"
             self.stdout.write(f"Demonstration data removed: {removed}.")
             return

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from demo import registry
+from demo import registry, removal
 
 
 class Command(BaseCommand):
@@ -16,6 +16,6 @@ class Command(BaseCommand):
         if not registry.present():
             self.stdout.write("There is no demonstration data to remove.")
             return
-        counts = registry.remove()
+        counts = removal.remove()
         removed = ", ".join(f"{count} {what}" for what, count in counts.items()) or "nothing"
         self.stdout.write(f"Demonstration data removed: {removed}.")
