@@ -1,15 +1,19 @@
-"""Shared fixtures: a cast of people, and real PostgreSQL/Redis when the run has them.
+"""Shared fixtures: a cast of people, the demonstration data, and real PostgreSQL/Redis
+when the run has them.
 
 Tests marked ``postgres`` or ``redis`` skip on a developer's machine without
 those services, and fail under CI (``CI`` set), where they must run.
 """
 
 import os
+from io import StringIO
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 
 from collaborative.celery import app as celery_app
 from collaborative.people.models import FunctionalArea, Seniority
@@ -30,6 +34,60 @@ def pytest_runtest_setup(item):
         ("postgres://", "postgresql://")
     ):
         skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+DEMO = "demo_database"
+DEMO_LOADED = False
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests on the demonstration data run last, together: it is loaded once, in a
+    transaction that stays open until the end of the run, so no other test may run after it."""
+    items.sort(key=lambda item: DEMO in item.fixturenames)
+
+
+@pytest.fixture(scope="session")
+def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``manage.py load_demo`` run once for the session, and what it printed.
+
+    The whole loader takes seconds; the tests that look at its result share one load. It
+    stays in a transaction that is rolled back when the run ends, and each test runs in a
+    savepoint inside it, so what a test changes is undone after it as usual."""
+    loading = transaction.atomic()
+    out = StringIO()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+    ):
+        loading.__enter__()
+        eager = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = True
+        call_command("load_demo", stdout=out)
+        celery_app.conf.task_always_eager = eager
+    global DEMO_LOADED
+    DEMO_LOADED = True
+    yield out.getvalue()
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        loading.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(db, demo_database):
+    """The demonstration data, for a test that reads it (see ``demo_database``)."""
+    return demo_database
+
+
+@pytest.fixture(autouse=True)
+def _nothing_else_runs_inside_the_demo(request):
+    """A test that did not ask for the demonstration data must not see it: the ordering
+    above runs it before the load, and this says so if something reordered the run."""
+    if DEMO_LOADED and DEMO not in request.fixturenames:
+        pytest.fail(f"{request.node.nodeid} ran after the demonstration data was loaded")
 
 
 @pytest.fixture

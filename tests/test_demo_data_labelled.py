@@ -36,11 +36,6 @@ def load_demo(*args):
     return out.getvalue()
 
 
-@pytest.fixture
-def demo(db):
-    load_demo()
-
-
 # The banner ---------------------------------------------------------------------
 
 

@@ -5,7 +5,6 @@ import html
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -26,9 +25,8 @@ PAST_EVENTS = [
 
 
 @pytest.fixture(scope="module")
-def news_page(django_db_setup, django_db_blocker):
+def news_page(demo_database, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
         response = Client().get(reverse("news"))
         transaction.set_rollback(True)
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)

@@ -10,7 +10,6 @@ import datetime
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,11 +36,6 @@ def row(page, key):
     )
     assert match, f"no {key} row"
     return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def past_events():

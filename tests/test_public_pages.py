@@ -6,7 +6,6 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -479,12 +478,7 @@ def test_staff_may_preview_a_draft_workshop(client, operations_manager):
 # the pages show its facts. -------------------------------------------------
 
 
-@pytest.fixture
-def demo_data(db):
-    call_command("load_demo")
-
-
-def test_demo_data_home_page_shows_the_current_priorities(client, demo_data):
+def test_demo_data_home_page_shows_the_current_priorities(client, demo):
     page = client.get(reverse("home")).content.decode()
 
     for priority in [
@@ -495,7 +489,7 @@ def test_demo_data_home_page_shows_the_current_priorities(client, demo_data):
         assert priority in page
 
 
-def test_demo_data_founding_page_lists_the_seven_founding_trusts(client, demo_data):
+def test_demo_data_founding_page_lists_the_seven_founding_trusts(client, demo):
     response = client.get(reverse("trusts:founding"))
 
     page = response.content.decode()
@@ -505,13 +499,13 @@ def test_demo_data_founding_page_lists_the_seven_founding_trusts(client, demo_da
     assert "A founder as Lancashire Care NHS Foundation Trust" in page
 
 
-def test_demo_data_member_list_has_more_than_forty_trusts(client, demo_data):
+def test_demo_data_member_list_has_more_than_forty_trusts(client, demo):
     response = client.get(reverse("trusts:list"))
 
     assert len(response.context["trusts"]) > 40
 
 
-def test_demo_data_member_search_finds_oxford_health_by_ods_code(client, demo_data):
+def test_demo_data_member_search_finds_oxford_health_by_ods_code(client, demo):
     response = client.get(reverse("trusts:list"), {"q": "RNU"})
 
     assert [trust.name for trust in response.context["trusts"]] == [
@@ -519,7 +513,7 @@ def test_demo_data_member_search_finds_oxford_health_by_ods_code(client, demo_da
     ]
 
 
-def test_demo_data_programme_shows_the_2022_workshops(client, demo_data):
+def test_demo_data_programme_shows_the_2022_workshops(client, demo):
     page = client.get(reverse("workshops:programme")).content.decode()
 
     assert "Workforce stress and the supportive organisation" in page
@@ -528,7 +522,7 @@ def test_demo_data_programme_shows_the_2022_workshops(client, demo_data):
     assert 'id="past-2018">2018</caption>' in page
 
 
-def test_demo_data_workshop_page_shows_the_2022_workshop(client, demo_data):
+def test_demo_data_workshop_page_shows_the_2022_workshop(client, demo):
     workshop = Workshop.objects.get(title="How to grow a support workforce to meet NHS ambitions?")
 
     response = client.get(workshop.get_absolute_url())

@@ -275,9 +275,7 @@ def load_demo():
     call_command("load_demo", stdout=StringIO())
 
 
-def test_demo_march_2020_presentations_hold_no_slides():
-    load_demo()
-
+def test_demo_march_2020_presentations_hold_no_slides(demo):
     presentations = Resource.objects.filter(workshop__slug__startswith="2020-03-05")
 
     assert {p.author_organisation for p in presentations} == {

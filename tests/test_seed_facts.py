@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -609,10 +608,10 @@ def page_text(response):
 
 
 @pytest.fixture(scope="module")
-def pages(django_db_setup, django_db_blocker):
-    """Every page of PAGES, rendered once from the demo data, which is then rolled back."""
+def pages(demo_database, django_db_blocker):
+    """Every page of PAGES, rendered once from the session's demonstration data; whatever
+    the rendering writes is rolled back."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
         client = Client()
         texts = {}
         for name, url in PAGES.items():

@@ -6,12 +6,10 @@ in ``docs/membership.md`` is written from the same data.
 
 import datetime
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
 from tests.factories import MembershipFactory, TrustFactory
@@ -25,11 +23,6 @@ MEMBERSHIP_LIST = Path(settings.BASE_DIR) / "docs" / "membership.md"
 
 def text_of(response):
     return re.sub(r"\s+", " ", response.content.decode()).replace("&#x27;", "'")
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=StringIO())
 
 
 # Successors on the founding page ------------------------------------------------------
