@@ -1,4 +1,9 @@
-"""Small helpers for sentences built from numbers, so that no page says "1 places"."""
+"""Small helpers for sentences: numbers with their plural, so that no page says "1 places",
+and a field's value as people read it."""
+
+import datetime
+
+from django.utils import formats
 
 
 def places(count):
@@ -9,3 +14,18 @@ def places(count):
 def held(count):
     """1 place is held, 3 places are held."""
     return f"{places(count)} {'is' if count == 1 else 'are'}"
+
+
+def as_read(field, value, *, date=formats.date_format, time="{:%H:%M}".format, empty=""):
+    """A model field's value as people read it: a choice's label, a date or time written
+    by ``date`` or ``time`` (an e-mail writes "Tuesday 3 March 2026" and "10:30am"), and
+    ``empty`` for nothing."""
+    if value is None or value == "":
+        return empty
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.time):
+        return time(value)
+    if isinstance(value, datetime.date):
+        return date(value)
+    return str(value)

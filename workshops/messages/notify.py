@@ -36,6 +36,7 @@ from workshops.models import (
     CancellationReason,
     Workshop,
 )
+from workshops.wording import as_read
 
 Kind = OutgoingEmail.Kind
 
@@ -266,15 +267,10 @@ def invite(workshop, *, people=None):
 
 
 def _shown(name, value):
-    if value in (None, ""):
-        return "none"
-    if name == "date":
-        return mail.long_date(value)
-    if name in ("start_time", "end_time"):
-        return mail.clock(value)
-    if name == "format":
-        return Workshop.Format(value).label
-    return str(value)
+    """As the e-mail about a change reads a workshop's old or new value."""
+    return as_read(
+        Workshop._meta.get_field(name), value, date=mail.long_date, time=mail.clock, empty="none"
+    )
 
 
 # The video link is told only to people with a confirmed place, and never in the text.

@@ -6,26 +6,15 @@ steering page. It only writes the history: telling the people booked is the rule
 business, done explicitly in the same transaction (``workshops.messages.notify``).
 """
 
-import datetime
-
-from django.utils import formats
 from django.utils.text import capfirst
 
 from workshops.models import WorkshopChange
+from workshops.wording import as_read
 
 
 def shown(instance, name):
-    """A field's value as a person reads it."""
-    value = getattr(instance, name)
-    if value is None or value == "":
-        return ""
-    if instance._meta.get_field(name).choices:
-        return getattr(instance, f"get_{name}_display")()
-    if isinstance(value, datetime.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value)
-    return str(value)
+    """A field's value as a person reads it on the workshop's history."""
+    return as_read(instance._meta.get_field(name), getattr(instance, name))
 
 
 def differences(before, after, names):
