@@ -18,6 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from collaborative.demo_data import DEMO_ACCOUNTS
+from tests.browser.test_admin_accessibility import signed_in_as
 from tests.conftest import skip_or_fail
 
 # Playwright's sync API runs an asyncio event loop in the test's thread, and
@@ -70,6 +71,27 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def as_someone(browser, live_server):
+    """Opens a browser of its own for each person of a journey (signed in if given an
+    address, by a session made on the server), all closed after the test."""
+    contexts = []
+
+    def open_as(email=None):
+        # bypass_csp lets axe-core be injected, as in ``page`` above.
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", bypass_csp=True)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        if email:
+            signed_in_as(page, live_server.url, email)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture(scope="session")

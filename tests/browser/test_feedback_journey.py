@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from collaborative.demo_data import DEMO_ACCOUNTS
 from collaborative.outbox import mail
 from collaborative.outbox.models import OutgoingEmail
-from tests.browser.test_accessibility import axe_violations, describe
+from tests.browser.test_accessibility import assert_no_violations
 from tests.browser.test_admin_accessibility import signed_in_as
 from tests.factories import BookingFactory, UserFactory, WorkshopFactory
 from trusts.models import Trust
@@ -33,29 +33,6 @@ ANSWERS = [
     ("4", "4", ""),
     ("3", "2", "=cmd|' /C calc'!A0"),
 ]
-
-
-@pytest.fixture
-def as_someone(browser, live_server):
-    contexts = []
-
-    def open_as(email=None):
-        context = browser.new_context(base_url=live_server.url, locale="en-GB", bypass_csp=True)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        if email:
-            signed_in_as(page, live_server.url, email)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
-def assert_no_violations(page):
-    if violations := axe_violations(page):
-        pytest.fail(f"axe-core found on {page.url}:\n{describe(violations)}", pytrace=False)
 
 
 def feedback_link(person):

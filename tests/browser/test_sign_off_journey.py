@@ -14,38 +14,13 @@ from playwright.sync_api import expect
 from collaborative.demo_data import DEMO_ACCOUNTS
 from collaborative.outbox.models import OutgoingEmail
 from collaborative.people.models import User
-from tests.browser.test_accessibility import axe_violations, describe
+from tests.browser.test_accessibility import assert_no_violations
 from tests.browser.test_admin_accessibility import signed_in_as
 from tests.factories import UserFactory
 from workshops.models import Workshop
 from workshops.steering import agenda
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def as_someone(browser, live_server):
-    """A browser of its own for each person, closed after the test."""
-    contexts = []
-
-    def open_as(email=None):
-        # bypass_csp lets axe-core be injected, as in the conftest's own page.
-        context = browser.new_context(base_url=live_server.url, locale="en-GB", bypass_csp=True)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        if email:
-            signed_in_as(page, live_server.url, email)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
-def assert_no_violations(page):
-    if violations := axe_violations(page):
-        pytest.fail(f"axe-core found on {page.url}:\n{describe(violations)}", pytrace=False)
 
 
 def sign_off(page, workshop):
