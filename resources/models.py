@@ -14,6 +14,11 @@ SEARCH_DOCUMENT = (
     + SearchVector("summary", "author_organisation", weight="B", config=SEARCH_CONFIG)
     + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
 )
+# What a result lists above its snippet. Search ranks on this small vector, kept in the
+# row: ranking on the whole document would read every match's large vector from TOAST.
+HEADING_DOCUMENT = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+    "summary", "author_organisation", weight="B", config=SEARCH_CONFIG
+)
 
 
 class ResourceQuerySet(models.QuerySet):
@@ -21,14 +26,14 @@ class ResourceQuerySet(models.QuerySet):
         return self.filter(is_published=True, published_on__lte=timezone.localdate())
 
     def update_search_vector(self):
-        """Recompute the stored search vector of these resources, in one UPDATE.
+        """Recompute the stored search vectors of these resources, in one UPDATE.
 
         Only PostgreSQL has full-text search; elsewhere the column stays empty
         and the library falls back to a plain scan.
         """
         if connections[self.db].vendor != "postgresql":
             return 0
-        return self.update(search_vector=SEARCH_DOCUMENT)
+        return self.update(search_vector=SEARCH_DOCUMENT, heading_vector=HEADING_DOCUMENT)
 
 
 def stored_file_name(resource, filename):
@@ -115,6 +120,7 @@ class Resource(OneLineFields, models.Model):
         help_text="Read from the file after each upload, so that search finds what it says.",
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    heading_vector = SearchVectorField(null=True, editable=False)
     is_published = models.BooleanField("published", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -123,7 +129,8 @@ class Resource(OneLineFields, models.Model):
 
     class Meta:
         ordering = ["-published_on", "title"]
-        # The GIN index on search_vector is PostgreSQL-only, so migration 0002 makes it there.
+        # The GIN index on search_vector is PostgreSQL-only, so migration 0002 makes it there;
+        # 0005 sets how PostgreSQL stores the vectors (see its docstring).
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(file="") | models.Q(url=""),

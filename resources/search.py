@@ -4,8 +4,9 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import F, Q, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import F, Func, IntegerField, Q, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat, Greatest, Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -15,6 +16,25 @@ from resources.models import SEARCH_CONFIG, Resource
 # extraction strips from file text, so anything else in a snippet is escaped.
 MATCH_START, MATCH_END = "\ue000", "\ue001"
 MARKED = re.compile(f"{MATCH_START}([^{MATCH_START}{MATCH_END}]*){MATCH_END}")
+
+# A snippet is made from the summary and this much of the file's text, starting a little
+# before the first place a search word appears in it.
+WINDOW_BEFORE, WINDOW_LENGTH = 200, 800
+
+# The search words as a regular expression for where they begin in the text: their stems
+# ("retain" for "retained"), ending before a final "i" (the stem of "study" is "studi"),
+# anything but letters and digits escaped. NULL when there are no words to search for.
+FIRST_WORD_PATTERN = rf"""
+    SELECT '\m(' || string_agg(
+        regexp_replace(regexp_replace(lexeme, '(...)i$', '\1'), '([^[:alnum:]])', '\\\1', 'g'),
+        '|'
+    ) || ')'
+    FROM unnest(tsvector_to_array(to_tsvector('{SEARCH_CONFIG}', %s))) AS lexeme
+"""
+
+
+# What a list of results never shows: loading them would read each one's file text from TOAST.
+UNLISTED_FIELDS = ("body_text", "search_vector", "heading_vector")
 
 
 def has_full_text_search(resources):
@@ -34,10 +54,16 @@ def query_for(text):
 
 
 def ranked(resources, text):
+    """Matches anywhere, ranked by how well the title, summary and organisation match.
+
+    Matches only in the file's text rank equal, newest first: ranking them by the
+    whole document would read every match's large vector, most of the search's time.
+    """
     query = query_for(text)
     return (
         resources.filter(search_vector=query)
-        .annotate(rank=SearchRank(F("search_vector"), query))
+        .defer(*UNLISTED_FIELDS)
+        .annotate(rank=SearchRank(F("heading_vector"), query))
         .order_by("-rank", "-published_on", "title")
     )
 
@@ -51,17 +77,29 @@ def scan(resources, text):
             | Q(author_organisation__icontains=word)
             | Q(body_text__icontains=word)
         )
-    return resources
+    return resources.defer(*UNLISTED_FIELDS)
 
 
 def add_snippets(resources, text):
     """Give each resource in the list a ``snippet`` showing where it matches, in one query.
 
-    Only for a page of results: ts_headline re-reads each document, which is
-    too slow to run over every match.
+    Only for a page of results, and only from the summary and a window of the file's
+    text around the first search word: ts_headline parses all it is given, which
+    for a whole report takes milliseconds.
     """
+    first_word = Func(
+        "body_text",
+        RawSQL(FIRST_WORD_PATTERN, [text]),
+        Value(1),
+        Value(1),
+        Value(0),
+        Value("i"),
+        function="regexp_instr",
+        output_field=IntegerField(),
+    )
+    window = Substr("body_text", Greatest(first_word - WINDOW_BEFORE, 1), WINDOW_LENGTH)
     headline = SearchHeadline(
-        Concat("summary", Value("\n"), "body_text", output_field=TextField()),
+        Concat("summary", Value("\n"), window, output_field=TextField()),
         query_for(text),
         config=SEARCH_CONFIG,
         start_sel=MATCH_START,

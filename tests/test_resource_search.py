@@ -257,3 +257,93 @@ def test_demo_summary_pdf_is_searchable_by_its_text(client, settings, tmp_path):
 
     assert [resource.title for resource in results] == ["The future of the mental health workforce"]
     assert "<mark>psychotherapy</mark>" in results[0].snippet
+
+
+@pytest.mark.postgres
+def test_matches_only_in_the_file_text_rank_equal_and_come_newest_first(client):
+    with_text(
+        title="Board papers 2019",
+        published_on=datetime.date(2019, 1, 1),
+        body_text="Rostering. " * 50,
+    )
+    with_text(
+        title="Board papers 2021",
+        published_on=datetime.date(2021, 1, 1),
+        body_text="Rostering came up once.",
+    )
+    with_text(title="Rostering on inpatient wards", published_on=datetime.date(2015, 1, 1))
+
+    assert titles(library(client, q="rostering")) == [
+        "Rostering on inpatient wards",
+        "Board papers 2021",
+        "Board papers 2019",
+    ]
+
+
+@pytest.mark.postgres
+def test_results_are_listed_without_reading_the_file_text(client):
+    with_text(title="Board papers", body_text="Rostering.")
+
+    (resource,) = library(client, q="rostering").context["results"]
+
+    assert set(search.UNLISTED_FIELDS) <= resource.get_deferred_fields()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "words, found",
+    [
+        ("preceptorship", "<mark>preceptorship</mark>"),
+        ("studies", "<mark>study</mark>"),
+        ("jo.bloggs@nhs.net", "<mark>jo.bloggs@nhs.net</mark>"),
+    ],
+    ids=["a word", "a stem ending in i", "a word with punctuation"],
+)
+def test_snippet_finds_a_match_deep_in_a_long_file_text(client, words, found):
+    filler = "The board noted the minutes of the last meeting. " * 2000
+    with_text(
+        title="Board papers",
+        summary="Papers for the board.",
+        body_text=f"{filler} Write to jo.bloggs@nhs.net about the preceptorship study. {filler}",
+    )
+
+    snippet = library(client, q=words).context["results"][0].snippet
+
+    assert found in snippet
+
+
+@pytest.mark.postgres
+def test_snippet_without_a_match_in_the_file_text_shows_the_summary(client):
+    with_text(title="Rostering", summary="Papers for the board.", body_text="Minutes.")
+
+    snippet = library(client, q="rostering").context["results"][0].snippet
+
+    assert snippet.startswith("Papers for the board.")
+
+
+@pytest.mark.postgres
+def test_search_storage_keeps_ranking_in_the_row_and_matching_in_the_index():
+    """What migration 0005 sets; without it a search for a common word reads every vector."""
+    from django.db import connection
+
+    with_text(title="Rostering", body_text="Rostering on inpatient wards.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE resources_resource")
+        cursor.execute(
+            "SELECT attname, attstorage, attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'resources_resource'::regclass "
+            "AND attname IN ('search_vector', 'heading_vector')"
+        )
+        columns = {name: (storage, target) for name, storage, target in cursor.fetchall()}
+        cursor.execute("SELECT reloptions FROM pg_class WHERE oid = 'resources_resource'::regclass")
+        (options,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT count(*) FROM pg_stats "
+            "WHERE tablename = 'resources_resource' AND attname = 'search_vector'"
+        )
+        (statistics,) = cursor.fetchone()
+
+    assert columns["heading_vector"][0] == "m"
+    assert columns["search_vector"][1] == 0
+    assert "toast_tuple_target=1024" in options
+    assert statistics == 0
