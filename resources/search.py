@@ -4,7 +4,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import F, Func, IntegerField, Q, TextField, Value
+from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Greatest, Substr
 from django.utils.html import escape
@@ -83,10 +83,11 @@ def scan(resources, text):
 def add_snippets(resources, text):
     """Give each resource in the list a ``snippet`` showing where it matches, in one query.
 
-    Only for a page of results, and only from the summary and a window of the file's
-    text around the first search word: ts_headline parses all it is given, which
-    for a whole report takes milliseconds.
+    Only for a page of results, and from the summary when it matches, otherwise from
+    the summary and a window of the file's text around the first search word:
+    ts_headline parses all it is given, which for a whole report takes milliseconds.
     """
+    query = query_for(text)
     first_word = Func(
         "body_text",
         RawSQL(FIRST_WORD_PATTERN, [text]),
@@ -98,9 +99,14 @@ def add_snippets(resources, text):
         output_field=IntegerField(),
     )
     window = Substr("body_text", Greatest(first_word - WINDOW_BEFORE, 1), WINDOW_LENGTH)
+    matched_text = Case(
+        When(Q(summary__search=query), then=F("summary")),
+        default=Concat("summary", Value("\n"), window),
+        output_field=TextField(),
+    )
     headline = SearchHeadline(
-        Concat("summary", Value("\n"), window, output_field=TextField()),
-        query_for(text),
+        matched_text,
+        query,
         config=SEARCH_CONFIG,
         start_sel=MATCH_START,
         stop_sel=MATCH_END,
@@ -111,6 +117,7 @@ def add_snippets(resources, text):
     )
     snippets = dict(
         Resource.objects.filter(pk__in=[resource.pk for resource in resources])
+        .order_by()
         .annotate(snippet=headline)
         .values_list("pk", "snippet")
     )

@@ -313,6 +313,20 @@ def test_snippet_finds_a_match_deep_in_a_long_file_text(client, words, found):
 
 
 @pytest.mark.postgres
+def test_snippet_comes_from_the_summary_when_it_matches(client):
+    with_text(
+        title="Board papers",
+        summary="Preceptorship for new nurses.",
+        body_text="The board agreed to extend preceptorship to nursing associates.",
+    )
+
+    snippet = library(client, q="preceptorship").context["results"][0].snippet
+
+    assert snippet.startswith("<mark>Preceptorship</mark> for new nurses")
+    assert "nursing associates" not in snippet
+
+
+@pytest.mark.postgres
 def test_snippet_without_a_match_in_the_file_text_shows_the_summary(client):
     with_text(title="Rostering", summary="Papers for the board.", body_text="Minutes.")
 
