@@ -631,7 +631,7 @@ class BookingMachine(RuleBasedStateMachine):
         if after.last_message != before.last_message:
             messages = list(
                 OutgoingEmail.objects.filter(pk__gt=before.last_message)
-                .select_related("recipient", "workshop", "booking__workshop", "booking__booked_by")
+                .select_related("recipient")
                 .order_by("pk")
             )
         if after.last_event != before.last_event:
@@ -846,7 +846,7 @@ class BookingMachine(RuleBasedStateMachine):
         calendars = collections.defaultdict(dict)
         for message in (
             OutgoingEmail.objects.filter(kind__in=CALENDAR_KINDS)
-            .select_related("recipient", "workshop", "booking__workshop")
+            .select_related("recipient")
             .order_by("pk")
         ):
             apply_calendar(calendars, message)
