@@ -6,6 +6,7 @@ console. ``DJANGO_ENV=production`` switches on the production checks and
 hardening below. The README lists every variable.
 """
 
+import math
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -31,11 +32,66 @@ def env(name, default=""):
     return os.environ.get(name, default)
 
 
-def env_bool(name, default):
-    value = env(name, "")
+# The words a yes/no variable may hold, in any case.
+YES = ("1", "true", "yes", "on")
+NO = ("0", "false", "no", "off")
+
+
+def _read(name, default, parse, accepted):
+    """The variable as ``parse`` reads it, or ``default`` when unset.
+
+    A value ``parse`` cannot read stops start-up, naming the variable and what it
+    accepts: "ture" is a typo to fix, not a "no".
+    """
+    value = env(name, "").strip()
     if value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    try:
+        return parse(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be {accepted}, not {value!r}.") from None
+
+
+def _yes_or_no(value):
+    if value.lower() in YES + NO:
+        return value.lower() in YES
+    raise ValueError(value)
+
+
+def _seconds(value):
+    seconds = float(value)
+    if not math.isfinite(seconds):  # float() reads "nan" and "inf" too
+        raise ValueError(value)
+    return seconds
+
+
+def _whole_numbers(value):
+    return tuple(int(item) for item in value.split(",") if item.strip())
+
+
+def env_bool(name, default):
+    return _read(name, default, _yes_or_no, f"one of {', '.join(YES + NO)}")
+
+
+def env_int(name, default):
+    return _read(name, default, int, "a whole number")
+
+
+def env_seconds(name, default):
+    return _read(name, default, _seconds, "a number of seconds")
+
+
+def env_int_tuple(name, default):
+    return _read(name, default, _whole_numbers, "whole numbers separated by commas")
+
+
+def env_choice(name, default, choices):
+    def chosen(value):
+        if value not in choices:
+            raise ValueError(value)
+        return value
+
+    return _read(name, default, chosen, f"one of {', '.join(choices)}")
 
 
 def env_list(name, default=""):
@@ -61,12 +117,12 @@ def database_from_url(url):
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
         "OPTIONS": dict(parse_qsl(parts.query)),
-        "CONN_MAX_AGE": int(env("DATABASE_CONN_MAX_AGE", "60")),
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
         "CONN_HEALTH_CHECKS": True,
     }
 
 
-PRODUCTION = env("DJANGO_ENV", "development") == "production"
+PRODUCTION = env_choice("DJANGO_ENV", "development", ("development", "production")) == "production"
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 SECRET_KEY = env("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
@@ -192,7 +248,7 @@ ACCOUNT_FORMS = {
     "reset_password": "collaborative.people.forms.ResetPasswordForm",
     "reset_password_from_key": "collaborative.people.forms.ResetPasswordKeyForm",
 }
-ALLAUTH_TRUSTED_PROXY_COUNT = int(env("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 # The forms anyone can send (collaborative.inputs.ratelimit): (sends, per seconds) per client.
 RATE_LIMITS = {"contact": (5, 600), "join": (5, 3600)}
 # Wrong passwords: 10 a minute from one client, and 5 in 5 minutes for one account
@@ -221,7 +277,7 @@ MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEYS")
 
 # Sessions: people see and end theirs at /accounts/sessions/ (allauth.usersessions).
 # Any session unused this long is ended, "keep me signed in" or not; 0 turns it off.
-SESSION_IDLE_TIMEOUT_MINUTES = int(env("SESSION_IDLE_TIMEOUT_MINUTES", "30"))
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
 # Flash messages can name colleagues: keep them in the session, not in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -243,10 +299,10 @@ STATICFILES_DIRS = [
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # The largest file the operations manager may add to the resources library.
-RESOURCE_UPLOAD_MAX_BYTES = int(env("RESOURCE_UPLOAD_MAX_MB", "25")) * 1024 * 1024
+RESOURCE_UPLOAD_MAX_BYTES = env_int("RESOURCE_UPLOAD_MAX_MB", 25) * 1024 * 1024
 # An upload's text is read in a child process with these limits (resources.documents).
-RESOURCE_EXTRACTION_SECONDS = float(env("RESOURCE_EXTRACTION_SECONDS", "30"))
-RESOURCE_EXTRACTION_MEMORY_MB = int(env("RESOURCE_EXTRACTION_MEMORY_MB", "512"))
+RESOURCE_EXTRACTION_SECONDS = env_seconds("RESOURCE_EXTRACTION_SECONDS", 30.0)
+RESOURCE_EXTRACTION_MEMORY_MB = env_int("RESOURCE_EXTRACTION_MEMORY_MB", 512)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -275,11 +331,11 @@ if smtp_host := env("SMTP_HOST"):
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": smtp_host,
-                "port": int(env("SMTP_PORT", "25")),
+                "port": env_int("SMTP_PORT", 25),
                 "username": env("SMTP_USERNAME"),
                 "password": env("SMTP_PASSWORD"),
                 "use_tls": env_bool("SMTP_USE_TLS", False),
-                "timeout": int(env("SMTP_TIMEOUT", "30")),
+                "timeout": env_int("SMTP_TIMEOUT", 30),
             },
         }
     }
@@ -309,7 +365,7 @@ CELERY_TASK_IGNORE_RESULT = True
 # Redis hands a task whose worker died (SIGKILL, a lost machine) to another worker once
 # it has been out this long. Retries and countdowns stay well under it (see README).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
 }
 # What beat enqueues, and when (Europe/London). Every task is safe to repeat: the
 # outbox's unique keys decide what is sent, so a late or doubled run sends nothing twice.
@@ -358,16 +414,16 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Messages (collaborative.outbox.mail). Reminders go this many days before a workshop.
-WORKSHOP_REMINDER_DAYS = tuple(int(days) for days in env_list("WORKSHOP_REMINDER_DAYS", "7,1"))
+WORKSHOP_REMINDER_DAYS = env_int_tuple("WORKSHOP_REMINDER_DAYS", (7, 1))
 # E-mails sent by one task over one SMTP connection.
-MESSAGE_BATCH_SIZE = int(env("MESSAGE_BATCH_SIZE", "100"))
+MESSAGE_BATCH_SIZE = env_int("MESSAGE_BATCH_SIZE", 100)
 # The sweep sends again what is still unsent this long after it was recorded or last tried...
-MESSAGE_RETRY_AFTER_MINUTES = int(env("MESSAGE_RETRY_AFTER_MINUTES", "5"))
+MESSAGE_RETRY_AFTER_MINUTES = env_int("MESSAGE_RETRY_AFTER_MINUTES", 5)
 # ...until it has failed this many times; then it waits in the admin for a person.
-MESSAGE_MAX_ATTEMPTS = int(env("MESSAGE_MAX_ATTEMPTS", "20"))
+MESSAGE_MAX_ATTEMPTS = env_int("MESSAGE_MAX_ATTEMPTS", 20)
 
 # People with no sign-in and no booking for this many days are anonymised (collaborative.privacy).
-PERSONAL_DATA_RETENTION_DAYS = int(env("PERSONAL_DATA_RETENTION_DAYS", "1095"))
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 1095)
 
 # Content Security Policy: nothing from other origins.
 SECURE_CSP = {
@@ -388,7 +444,7 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(env("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Preloading commits the whole registered domain, every name under it, to https in
     # browsers for months: its owner's decision, not one service's. Off unless asked for,

@@ -10,14 +10,24 @@ import os
 import re
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import formats
 
 import collaborative.settings
-from collaborative.settings import BASE_DIR, DEVELOPMENT_SECRET_KEY
+from collaborative.settings import (
+    BASE_DIR,
+    DEVELOPMENT_SECRET_KEY,
+    env_bool,
+    env_choice,
+    env_int,
+    env_int_tuple,
+    env_seconds,
+)
 
 PRODUCTION = {
     "DJANGO_ENV": "production",
@@ -312,7 +322,99 @@ def test_production_ssl_redirect_can_be_turned_off_for_local_http():
 
 def test_readme_documents_every_variable_the_settings_read():
     source = Path(collaborative.settings.__file__).read_text()
-    names = set(re.findall(r'\benv(?:_bool|_list)?\("([A-Z_]+)"', source))
+    names = set(re.findall(r'\benv(?:_[a-z_]+)?\("([A-Z_]+)"', source))
     assert {"DJANGO_SECRET_KEY", "DATABASE_URL"} <= names
     readme = (BASE_DIR / "README.md").read_text()
     assert sorted(name for name in names if f"`{name}`" not in readme) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        ("1", True),
+        ("TRUE", True),
+        (" yes ", True),
+        ("On", True),
+        ("0", False),
+        ("False", False),
+        ("no", False),
+        ("OFF", False),
+        ("", "unset"),
+    ],
+)
+def test_a_yes_or_no_variable_reads_the_usual_words(monkeypatch, value, read):
+    monkeypatch.setenv("PORTAL_FLAG", value)
+    assert env_bool("PORTAL_FLAG", "unset") == read
+
+
+@pytest.mark.parametrize(
+    ("read", "value", "refusal"),
+    [
+        (
+            env_bool,
+            "ture",
+            "PORTAL_VALUE must be one of 1, true, yes, on, 0, false, no, off, not 'ture'.",
+        ),
+        (env_int, "5 minutes", "PORTAL_VALUE must be a whole number, not '5 minutes'."),
+        (env_int, "2.5", "PORTAL_VALUE must be a whole number, not '2.5'."),
+        (
+            env_seconds,
+            "half a minute",
+            "PORTAL_VALUE must be a number of seconds, not 'half a minute'.",
+        ),
+        (env_seconds, "nan", "PORTAL_VALUE must be a number of seconds, not 'nan'."),
+        (
+            env_int_tuple,
+            "7, one",
+            "PORTAL_VALUE must be whole numbers separated by commas, not '7, one'.",
+        ),
+        (
+            partial(env_choice, choices=("development", "production")),
+            "prodution",
+            "PORTAL_VALUE must be one of development, production, not 'prodution'.",
+        ),
+    ],
+    ids=["yes-or-no", "words", "fraction", "seconds", "nan", "number-list", "choice"],
+)
+def test_an_unreadable_value_is_refused_with_the_variables_name(monkeypatch, read, value, refusal):
+    monkeypatch.setenv("PORTAL_VALUE", value)
+    with pytest.raises(ImproperlyConfigured) as refused:
+        read("PORTAL_VALUE", default=None)
+    assert str(refused.value) == refusal
+
+
+def test_readable_numbers_and_their_defaults(monkeypatch):
+    monkeypatch.setenv("PORTAL_NUMBER", " 12 ")
+    monkeypatch.setenv("PORTAL_SECONDS", "2.5")
+    monkeypatch.setenv("PORTAL_DAYS", "14, 7,1")
+    monkeypatch.delenv("PORTAL_UNSET", raising=False)
+    assert (
+        env_int("PORTAL_NUMBER", 5),
+        env_seconds("PORTAL_SECONDS", 30.0),
+        env_int_tuple("PORTAL_DAYS", (7,)),
+        env_int("PORTAL_UNSET", 5),
+        env_int_tuple("PORTAL_UNSET", (7, 1)),
+    ) == (12, 2.5, (14, 7, 1), 5, (7, 1))
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "accepted"),
+    [
+        ("DJANGO_DEBUG", "ture", "one of 1, true, yes, on, 0, false, no, off"),
+        ("MESSAGE_BATCH_SIZE", "a hundred", "a whole number"),
+        ("DJANGO_ENV", "prodution", "one of development, production"),
+    ],
+)
+def test_start_up_stops_on_an_unreadable_variable(name, value, accepted):
+    """manage.py stops before doing anything, naming the variable, what it holds and what it
+    accepts; the typo is never read as the default."""
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ.get("PATH", ""), name: value},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode != 0
+    assert f"ImproperlyConfigured: {name} must be {accepted}, not {value!r}." in checked.stderr
