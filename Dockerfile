@@ -1,12 +1,20 @@
 # syntax=docker/dockerfile:1
 
 # Front-end: the NHS.UK design system compiled with the portal's styles.
-FROM node:20-bookworm-slim AS frontend
+FROM node:24-bookworm-slim AS frontend
 WORKDIR /src
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY static/scss static/scss
 RUN npm run build
+
+# The Python packages the portal runs on, exactly as uv.lock pins them, with
+# their hashes, as a requirements file for pip (the test and lint tools left out).
+FROM python:3.13-slim AS requirements
+RUN pip install --no-cache-dir --disable-pip-version-check uv==0.13.9
+WORKDIR /src
+COPY pyproject.toml uv.lock ./
+RUN uv export --frozen --no-dev --no-emit-project --format requirements.txt --output-file requirements.txt
 
 # The portal: gunicorn serves Django, WhiteNoise the static files. The code
 # runs from /app (settings find templates and static files beside it), so
@@ -24,10 +32,10 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
-# Dependencies first, from pyproject.toml alone, so code changes reuse this layer.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
+# Dependencies first, from the lock alone, so code changes reuse this layer;
+# pip refuses any file whose hash the lock does not name.
+COPY --from=requirements /src/requirements.txt /tmp/requirements.txt
+RUN pip install --require-hashes --no-deps -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
 COPY . .

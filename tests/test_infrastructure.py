@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 import uuid
@@ -147,6 +148,41 @@ def test_image_runs_as_a_non_root_user():
     users = re.findall(r"^USER (\S+)$", DOCKERFILE, re.MULTILINE)
     assert users
     assert users[-1] not in {"root", "0"}
+
+
+def test_the_image_installs_the_locked_packages_with_their_hashes():
+    assert "uv export --frozen --no-dev" in DOCKERFILE
+    assert "pip install --require-hashes --no-deps -r /tmp/requirements.txt" in DOCKERFILE
+
+
+def test_make_the_image_and_the_lock_use_one_uv():
+    """The uv that Makefile and the image install is the one the lock asks for, and the one
+    `uv sync` keeps in .venv (the dev group)."""
+    project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())
+    makefile = (BASE_DIR / "Makefile").read_text()
+    versions = {
+        "tool.uv": project["tool"]["uv"]["required-version"].removeprefix("=="),
+        "dev group": next(
+            pin.removeprefix("uv==")
+            for pin in project["dependency-groups"]["dev"]
+            if pin.startswith("uv==")
+        ),
+        "Makefile": re.search(r"^UV_VERSION := (\S+)$", makefile, re.MULTILINE)[1],
+        "Dockerfile": re.search(r"pip install .*uv==(\S+)", DOCKERFILE)[1],
+    }
+    assert set(versions.values()) == {versions["tool.uv"]}, versions
+
+
+def test_the_front_end_builds_with_node_22_or_newer():
+    """npm refuses an older Node (package.json's engines, .npmrc's engine-strict); the image's
+    Node and the one make fetches where the machine's is older are 22 or newer."""
+    package = json.loads((BASE_DIR / "package.json").read_text())
+    image = re.search(r"^FROM node:(\d+)\S* AS frontend$", DOCKERFILE, re.MULTILINE)
+    makefile = (BASE_DIR / "Makefile").read_text()
+    fetched = re.search(r"^NODE_VERSION := (\d+)\.", makefile, re.MULTILINE)
+    assert package["engines"] == {"node": ">=22"}
+    assert "engine-strict=true" in (BASE_DIR / ".npmrc").read_text().splitlines()
+    assert min(int(image[1]), int(fetched[1])) >= 22
 
 
 def _production_env(directory, **extra):
