@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` serves the portal with demo
-# data on http://127.0.0.1:8000, `make test` runs the whole suite.
+# data on http://127.0.0.1:8000, `make test` runs the fast tier of the suite.
 # Both set up what is missing first, from the lock files (uv.lock,
 # package-lock.json); stamp files keep re-runs fast, so uv and npm only run
 # again when a lock file changes.
@@ -35,11 +35,12 @@ LOCAL_NODE := .node/node_modules/.bin/node
 export PATH := $(CURDIR)/.node/node_modules/.bin:$(PATH)
 endif
 
-.PHONY: help run test lint lock check-lock worker beat clean setup check-python check-broker chromium bench
+.PHONY: help run test test-all lint lock check-lock worker beat clean setup check-python check-broker chromium bench
 
 help:
 	@echo "make run       set up, migrate, load demo data and serve on http://127.0.0.1:8000"
-	@echo "make test      set up, then run the whole pytest suite (PYTEST_ARGS=... to narrow it)"
+	@echo "make test      set up, then the fast tier: every test not marked slow (PYTEST_ARGS=... to narrow it)"
+	@echo "make test-all  set up, then the whole suite, slow tests included (what CI runs)"
 	@echo "make lint      ruff check, ruff format --check, makemigrations --check, uv.lock in step"
 	@echo "make lock      update uv.lock after a change to pyproject.toml's dependencies"
 	@echo "make worker    a Celery worker (needs CELERY_BROKER_URL)"
@@ -52,7 +53,12 @@ run: setup
 	$(VENV)/bin/python manage.py load_demo
 	$(VENV)/bin/python manage.py runserver 127.0.0.1:8000
 
+# The slow tier (subprocesses, gunicorn, Celery workers, the browser, the state
+# machine, the fault tests) is chosen in tests/tiers.py.
 test: setup chromium
+	$(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
+
+test-all: setup chromium
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The lock is checked before anything is installed from it. Then one check a

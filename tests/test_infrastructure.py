@@ -26,6 +26,7 @@ from django.conf import settings
 
 from collaborative import settings as settings_module
 from collaborative.settings import BASE_DIR
+from tests import tiers
 
 COMPOSE = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -183,6 +184,15 @@ def test_the_front_end_builds_with_node_22_or_newer():
     assert package["engines"] == {"node": ">=22"}
     assert "engine-strict=true" in (BASE_DIR / ".npmrc").read_text().splitlines()
     assert min(int(image[1]), int(fetched[1])) >= 22
+
+
+def test_every_test_the_tiers_name_is_still_there():
+    """A test renamed or moved would leave the slow tier unseen and slow `make test` down."""
+    missing = [path for path in tiers.SLOW_FILES if not (BASE_DIR / path).is_file()]
+    for path, names in tiers.SLOW_TESTS.items():
+        source = (BASE_DIR / path).read_text() if (BASE_DIR / path).is_file() else ""
+        missing += [f"{path}::{name}" for name in names if f"def {name}(" not in source]
+    assert missing == []
 
 
 def _production_env(directory, **extra):
