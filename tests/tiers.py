@@ -3,12 +3,12 @@
 
 A test is slow when it starts processes (manage.py, gunicorn, Celery workers and
 beat), drives the browser, searches with hypothesis (the booking state machine,
-the fuzz of every address), injects faults into real workers, runs the whole demo
-loader, or takes over a second on its own (by ``--durations=0`` on SQLite and
-PostgreSQL). The marker is added here, by file and by test name, so the test
-files say nothing about tiers (a file may still mark itself, as
-``tests/test_bench.py`` does); ``tests/test_infrastructure.py`` checks that
-every name below still names a test.
+the fuzz of every address), injects faults into real workers, races threads on
+PostgreSQL, runs the demo loader again, or takes over a second on its own (by
+``--durations=0`` on SQLite and PostgreSQL). The marker is added here, by file
+and by test name, so the test files say nothing about tiers (a file may still
+mark itself, as ``tests/test_bench.py`` does); ``tests/test_infrastructure.py``
+checks that every name below still names a test.
 """
 
 import pytest
@@ -24,9 +24,9 @@ SLOW_FILES = {
     "tests/test_booking_state_machine.py",
     # Hypothesis over every URL pattern and the public forms.
     "tests/test_fuzz.py",
-    # Each test runs the whole demo loader, some twice.
-    "tests/test_load_demo.py",
-    "tests/test_demo_data_labelled.py",
+    # Threads racing on PostgreSQL, each test in a database emptied after it.
+    "tests/test_booking_concurrency.py",
+    "tests/test_admin_concurrency.py",
 }
 
 # Single tests, by file and function name (every parameter of a parametrized one).
@@ -62,6 +62,23 @@ SLOW_TESTS = {
         "test_celery_worker_answers_ping_over_redis",
         "test_celery_worker_shuts_down_warm_on_sigterm",
         "test_celery_beat_starts_its_scheduler",
+    },
+    # The demo loader run again over the session's demo data (the others read it).
+    "tests/test_load_demo.py": {
+        "test_second_run_keeps_the_count_of_every_model",
+        "test_second_run_changes_no_field_of_any_row",
+        "test_second_run_keeps_a_password_the_person_changed",
+    },
+    "tests/test_demo_data_labelled.py": {
+        "test_a_later_load_moves_addresses_an_earlier_load_put_on_real_domains",
+        "test_loading_again_after_removal_brings_the_demonstration_back",
+    },
+    # Threads racing on PostgreSQL, as in the concurrency files above.
+    "tests/test_agenda.py": {
+        "test_two_members_adding_items_at_one_time_together_get_one_item_and_one_refusal",
+    },
+    "tests/test_agenda_sign_off.py": {
+        "test_two_members_signing_off_at_once_agree_the_agenda_once",
     },
     # Over a second each: ten thousand bookings, or every page of the portal walked.
     "tests/test_engagement_dashboard.py": {
