@@ -68,6 +68,7 @@ lint: check-python check-lock $(SYNC_STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/python manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/djlint templates --lint
 
 check-lock: check-python $(UV)
 	@$(UV_ENV) $(UV) lock --check --quiet || { echo "uv.lock is out of step with pyproject.toml: run make lock, and commit uv.lock." >&2; exit 1; }
