@@ -115,17 +115,17 @@ def test_cancellations_racing_offer_acceptances_never_overfill_the_workshop():
 
 def test_without_the_workshop_lock_the_race_oversells(monkeypatch):
     """The tests above can fail: with the lock off, the same race oversells."""
-    from workshops.models import Workshop
+    from workshops.models import Workshop, WorkshopQuerySet
 
-    count_places = rules._places_left
+    count_places = Workshop.places_left
 
     def slow_count(workshop):
         places = count_places(workshop)
         time.sleep(0.2)  # widen the gap between counting and inserting
         return places
 
-    monkeypatch.setattr(rules, "_lock", lambda workshop: Workshop.objects.get(pk=workshop.pk))
-    monkeypatch.setattr(rules, "_places_left", slow_count)
+    monkeypatch.setattr(WorkshopQuerySet, "locked", lambda self, pk: self.get(pk=pk))
+    monkeypatch.setattr(Workshop, "places_left", slow_count)
     workshop = WorkshopFactory(capacity=12)
     fill(workshop, 10)
     racers = people_of_many_trusts(10)
