@@ -4,7 +4,7 @@
 A test is slow when it starts processes (manage.py, gunicorn, Celery workers and
 beat), drives the browser, searches with hypothesis (the booking state machine,
 the fuzz of every address), injects faults into real workers, races threads on
-PostgreSQL, runs the demo loader again, or takes over a second on its own (by
+PostgreSQL, runs the demo loader itself, or takes over a second on its own (by
 ``--durations=0`` on SQLite and PostgreSQL). The marker is added here, by file
 and by test name, so the test files say nothing about tiers (a file may still
 mark itself, as ``tests/test_bench.py`` does); ``tests/test_infrastructure.py``
@@ -63,7 +63,8 @@ SLOW_TESTS = {
         "test_celery_worker_shuts_down_warm_on_sigterm",
         "test_celery_beat_starts_its_scheduler",
     },
-    # The demo loader run again over the session's demo data (the others read it).
+    # The demo loader run by the test itself, once or twice, rather than read from
+    # the session's one load.
     "tests/test_load_demo.py": {
         "test_second_run_keeps_the_count_of_every_model",
         "test_second_run_changes_no_field_of_any_row",
@@ -72,6 +73,18 @@ SLOW_TESTS = {
     "tests/test_demo_data_labelled.py": {
         "test_a_later_load_moves_addresses_an_earlier_load_put_on_real_domains",
         "test_loading_again_after_removal_brings_the_demonstration_back",
+    },
+    "tests/test_resources.py": {
+        "test_demo_future_workforce_report_carries_its_summary_pdf",
+        "test_demo_summary_pdf_is_written_to_storage_once",
+    },
+    "tests/test_resource_search.py": {
+        "test_visitor_finds_the_thriving_at_work_report_and_its_workshop",
+        "test_demo_summary_pdf_is_searchable_by_its_text",
+    },
+    "tests/test_steering.py": {
+        "test_demo_steering_proposals_load_once_and_again_without_change",
+        "test_demo_may_2020_videoconference_agreed_the_july_forum",
     },
     # Threads racing on PostgreSQL, as in the concurrency files above.
     "tests/test_agenda.py": {
