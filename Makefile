@@ -68,6 +68,7 @@ lint: check-python check-lock $(SYNC_STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/python manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(VENV)/bin/djlint templates --lint
 
 check-lock: check-python $(UV)

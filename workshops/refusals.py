@@ -1,21 +1,30 @@
 """Refusals of the booking rules. Each message is a sentence a page can show as it is."""
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Self
+
 from django.utils import formats
+
+if TYPE_CHECKING:
+    from workshops.models import Booking, Workshop
 
 
 class BookingError(Exception):
     # The form field a refusal is about, if any: a page shows it there, linked from the
     # error summary (e.g. "functional_area", "email" for a colleague's address).
-    field = None
+    field: str | None = None
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
 class BookingNotOpen(BookingError):
     @classmethod
-    def for_workshop(cls, workshop, today):
+    def for_workshop(cls, workshop: Workshop, today: datetime.date) -> Self:
         Status = type(workshop).Status
         if workshop.status == Status.CANCELLED:
             return cls("This workshop has been cancelled, so it takes no bookings.")
@@ -33,7 +42,7 @@ class BookingNotOpen(BookingError):
 
 
 class NotVerified(BookingError):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             "Confirm your e-mail address before you book: use the link we e-mailed you, "
             "or ask for a new one from your account page."
@@ -45,7 +54,7 @@ class NotAffiliated(BookingError):
 
 
 class AlreadyBooked(BookingError):
-    def __init__(self, booking, *, for_self):
+    def __init__(self, booking: Booking, *, for_self: bool) -> None:
         who = "You already have" if for_self else f"{booking.person} already has"
         super().__init__(f"{who} a booking for this workshop ({booking.get_status_display()}).")
         self.booking = booking
@@ -55,7 +64,7 @@ class AlreadyBooked(BookingError):
 class FunctionalAreaTaken(BookingError):
     field = "functional_area"
 
-    def __init__(self, holder):
+    def __init__(self, holder: Booking) -> None:
         area = holder.get_functional_area_display()
         first_name = holder.person.get_short_name()
         super().__init__(
@@ -65,7 +74,7 @@ class FunctionalAreaTaken(BookingError):
 
 
 class TrustPlacesFull(BookingError):
-    def __init__(self, workshop, holders):
+    def __init__(self, workshop: Workshop, holders: Sequence[Booking]) -> None:
         names = ", ".join(str(booking.person) for booking in holders)
         taken = (
             "its only place"

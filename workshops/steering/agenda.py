@@ -16,13 +16,23 @@ wherever they are moved.
 """
 
 import datetime
+from collections.abc import Iterable, Sequence
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
+from collaborative.people.models import User
 from collaborative.people.roles import sits_on_steering_group
 from workshops.messages import notify
-from workshops.models import AgendaComment, AgendaItem, Outcome, SignOffRequest, Workshop
+from workshops.models import (
+    AgendaComment,
+    AgendaItem,
+    Outcome,
+    SignOffRequest,
+    Workshop,
+    WorkshopChange,
+)
 from workshops.steering import sign_off
 from workshops.steering.history import differences, record_change
 
@@ -44,12 +54,15 @@ WORKSHOP_FIELDS = (
 DETAIL_FIELDS = (*WORKSHOP_FIELDS, "video_link")
 AGENDA_ITEM_FIELDS = ("start_time", "title", "description", "speakers", "presenting_organisation")
 NOT_TAKEN_PLACE = "You can record the outcome once the workshop has taken place."
+# One changed field as the workshop's history shows it: "field", "label", "before", "after"
+# (``workshops.steering.history.differences``).
+FieldChanges = list[dict[str, str]]
 
 
 class AgendaError(Exception):
     """A refusal whose message a page can show as it is; ``field`` is the form field it is about."""
 
-    def __init__(self, message, *, field=None):
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
@@ -58,7 +71,7 @@ class AgendaError(Exception):
 # Who may do what -------------------------------------------------------------
 
 
-def may_record_outcomes(person):
+def may_record_outcomes(person: User | AnonymousUser) -> bool:
     """Steering members and the programme operations manager record what a workshop agreed."""
     return bool(person.is_authenticated and person.is_active and person.is_staff) or (
         sits_on_steering_group(person)
@@ -68,7 +81,7 @@ def may_record_outcomes(person):
 # Workshops -----------------------------------------------------------------------
 
 
-def why_unchangeable(workshop, today=None):
+def why_unchangeable(workshop: Workshop, today: datetime.date | None = None) -> str | None:
     """Why the workshop's details and agenda can no longer change, or None if they can."""
     if workshop.status == Workshop.Status.CANCELLED:
         return "This workshop has been cancelled, so it can no longer change."
@@ -80,26 +93,45 @@ def why_unchangeable(workshop, today=None):
     return None
 
 
-def _check_changeable(workshop):
+def _check_changeable(workshop: Workshop) -> None:
     if refusal := why_unchangeable(workshop):
         raise AgendaError(refusal)
 
 
-def _hhmm(time):
+def _hhmm(time: datetime.time) -> str:
     return time.strftime("%H:%M")
 
 
-def _check_agenda_fits(workshop):
-    for item in workshop.agenda_items.exclude(start_time=None):
-        if not workshop.start_time <= item.start_time < workshop.end_time:
+def _workshop_times(workshop: Workshop) -> tuple[datetime.time, datetime.time]:
+    """The workshop's start and end, which every agenda item with a time falls between."""
+    if workshop.start_time is None or workshop.end_time is None:
+        raise AgendaError(
+            "Agenda items with a time need the workshop's start and end times: enter them first.",
+            field="start_time",
+        )
+    return workshop.start_time, workshop.end_time
+
+
+def _check_agenda_fits(workshop: Workshop) -> None:
+    for item in workshop.agenda_items.all():
+        if item.start_time is None:
+            continue
+        start, end = _workshop_times(workshop)
+        if not start <= item.start_time < end:
             raise AgendaError(
                 f"The agenda has “{item.title}” at {_hhmm(item.start_time)}, outside the new "
                 f"times. Change that item first, or choose times that include it.",
-                field="start_time" if item.start_time < workshop.start_time else "end_time",
+                field="start_time" if item.start_time < start else "end_time",
             )
 
 
-def _record(workshop, changed_by, summary, fields, after_agreement=None):
+def _record(
+    workshop: Workshop,
+    changed_by: User,
+    summary: str,
+    fields: FieldChanges,
+    after_agreement: bool | None = None,
+) -> WorkshopChange:
     """Write the change into the workshop's history and, once the agenda is public, tell the
     people booked."""
     change = record_change(
@@ -116,7 +148,9 @@ def _record(workshop, changed_by, summary, fields, after_agreement=None):
 
 
 @transaction.atomic
-def change_workshop(*, workshop, changed_by, **details):
+def change_workshop(
+    *, workshop: Workshop, changed_by: User, **details: object
+) -> WorkshopChange | None:
     """Change a workshop's details (``DETAIL_FIELDS``), keeping its agenda inside its times.
 
     People booked hear of a new title, date, time, format, venue or video link with a new
@@ -170,7 +204,7 @@ def change_workshop(*, workshop, changed_by, **details):
 Decision = AgendaComment.Decision
 
 
-def _check_draft(workshop, *, needs_items=True):
+def _check_draft(workshop: Workshop, *, needs_items: bool = True) -> None:
     if workshop.status != Workshop.Status.DRAFT:
         raise AgendaError("The agenda of this workshop has already been agreed.")
     _check_changeable(workshop)
@@ -178,7 +212,7 @@ def _check_draft(workshop, *, needs_items=True):
         raise AgendaError("Add at least one item to the agenda first.")
 
 
-def _reopen_sign_off(workshop, changed_by):
+def _reopen_sign_off(workshop: Workshop, changed_by: User) -> None:
     """The draft changed: the decisions given on it stop counting, and members are asked
     again (``ask_for_sign_off``)."""
     if workshop.status != Workshop.Status.DRAFT:
@@ -195,12 +229,12 @@ def _reopen_sign_off(workshop, changed_by):
         )
 
 
-def _comment_fields(text):
+def _comment_fields(text: str) -> FieldChanges:
     return [{"field": "comment", "label": "Comment", "before": "", "after": text}] if text else []
 
 
 @transaction.atomic
-def ask_for_sign_off(*, workshop, asked_by):
+def ask_for_sign_off(*, workshop: Workshop, asked_by: User) -> SignOffRequest:
     """A steering member or the operations manager says the draft is ready: every other
     member of the steering group is e-mailed, once for each time the draft is ready."""
     workshop = Workshop.objects.locked(workshop.pk)
@@ -222,7 +256,7 @@ def ask_for_sign_off(*, workshop, asked_by):
 
 
 @transaction.atomic
-def comment_on_agenda(*, workshop, author, text):
+def comment_on_agenda(*, workshop: Workshop, author: User, text: str) -> AgendaComment:
     """A steering member's comment on a draft agenda, for the others to read."""
     workshop = Workshop.objects.locked(workshop.pk)
     if not sits_on_steering_group(author):
@@ -242,7 +276,9 @@ def comment_on_agenda(*, workshop, author, text):
 
 
 @transaction.atomic
-def sign_off_agenda(*, workshop, member, decision, comment=""):
+def sign_off_agenda(
+    *, workshop: Workshop, member: User, decision: str, comment: str = ""
+) -> AgendaComment:
     """A steering member signs off the draft, or asks for changes (saying which).
 
     Their decision replaces any earlier one of theirs. If the sign-offs then meet the
@@ -293,7 +329,7 @@ def sign_off_agenda(*, workshop, member, decision, comment=""):
 
 
 @transaction.atomic
-def agree_agenda(*, workshop, agreed_by, override_reason=""):
+def agree_agenda(*, workshop: Workshop, agreed_by: User, override_reason: str = "") -> Workshop:
     """Agree the agenda: the workshop is announced and its agenda public.
 
     Once the sign-offs meet the rule (say the rule changed since the last one), any
@@ -331,7 +367,7 @@ def agree_agenda(*, workshop, agreed_by, override_reason=""):
     return _agree(workshop, agreed_by, summary)
 
 
-def _agree(workshop, agreed_by, summary):
+def _agree(workshop: Workshop, agreed_by: User, summary: str) -> Workshop:
     before = Workshop(status=workshop.status)
     workshop.status = Workshop.Status.AGENDA_AGREED
     workshop.save(update_fields=["status", "updated_at"])
@@ -350,13 +386,14 @@ def _agree(workshop, agreed_by, summary):
 # Agenda items --------------------------------------------------------------------
 
 
-def _check_time(workshop, item, others):
+def _check_time(workshop: Workshop, item: AgendaItem, others: Sequence[AgendaItem]) -> None:
     if item.start_time is None:
         return
-    if not workshop.start_time <= item.start_time < workshop.end_time:
+    start, end = _workshop_times(workshop)
+    if not start <= item.start_time < end:
         raise AgendaError(
-            f"Start time must be while the workshop runs: from {_hhmm(workshop.start_time)} "
-            f"and before it ends at {_hhmm(workshop.end_time)}.",
+            f"Start time must be while the workshop runs: from {_hhmm(start)} "
+            f"and before it ends at {_hhmm(end)}.",
             field="start_time",
         )
     clash = next((other for other in others if other.start_time == item.start_time), None)
@@ -368,13 +405,13 @@ def _check_time(workshop, item, others):
         )
 
 
-def _fits_at(others, index, time):
+def _fits_at(others: Sequence[AgendaItem], index: int, time: datetime.time) -> bool:
     before = [other.start_time for other in others[:index] if other.start_time]
     after = [other.start_time for other in others[index:] if other.start_time]
     return all(t < time for t in before) and all(t > time for t in after)
 
 
-def _place(others, item, index):
+def _place(others: Sequence[AgendaItem], item: AgendaItem, index: int) -> list[AgendaItem]:
     """Insert the item at ``index``, or where its start time says if it does not fit there."""
     if item.start_time and not _fits_at(others, index, item.start_time):
         index = next(
@@ -388,7 +425,7 @@ def _place(others, item, index):
     return [*others[:index], item, *others[index:]]
 
 
-def _renumber(items):
+def _renumber(items: list[AgendaItem]) -> None:
     """Save the items' new order in two passes: the order is unique, and the database checks
     that row by row, so the first pass moves every item clear of the numbers in use."""
     clear = max(len(items), *(item.order for item in items)) + 1
@@ -400,11 +437,11 @@ def _renumber(items):
     AgendaItem.objects.bulk_update(items, ["order"])
 
 
-def _agenda(workshop):
+def _agenda(workshop: Workshop) -> list[AgendaItem]:
     return list(workshop.agenda_items.order_by("order", "pk"))
 
 
-def _save_item(item):
+def _save_item(item: AgendaItem) -> None:
     try:
         with transaction.atomic():
             item.save()
@@ -415,7 +452,7 @@ def _save_item(item):
 
 
 @transaction.atomic
-def add_agenda_item(*, workshop, added_by, **details):
+def add_agenda_item(*, workshop: Workshop, added_by: User, **details: object) -> AgendaItem:
     """Add an item: at the end, or where its start time puts it."""
     workshop = Workshop.objects.locked(workshop.pk)
     _check_changeable(workshop)
@@ -437,7 +474,9 @@ def add_agenda_item(*, workshop, added_by, **details):
 
 
 @transaction.atomic
-def change_agenda_item(*, item, changed_by, **details):
+def change_agenda_item(
+    *, item: AgendaItem, changed_by: User, **details: object
+) -> WorkshopChange | None:
     """Change an item; a new start time moves it to its place in time. Returns the change."""
     workshop = Workshop.objects.locked(item.workshop_id)
     _check_changeable(workshop)
@@ -459,7 +498,7 @@ def change_agenda_item(*, item, changed_by, **details):
 
 
 @transaction.atomic
-def move_agenda_item(*, item, direction, moved_by):
+def move_agenda_item(*, item: AgendaItem, direction: str, moved_by: User) -> WorkshopChange:
     """Swap an item with the one before ("up") or after ("down").
 
     When both have start times they swap slots: the item moved up starts when the
@@ -478,51 +517,57 @@ def move_agenda_item(*, item, direction, moved_by):
         raise AgendaError(f"“{item.title}” is already {where} on the agenda.")
     first, second = sorted((index, neighbour))
     earlier, later = items[first], items[second]
-    fields = []
-    if earlier.start_time and later.start_time:
-        fields = _swap_slots(workshop, items, earlier, later)
+    fields = _swap_slots(workshop, items, earlier, later)
     items[first], items[second] = later, earlier
     _renumber(items)
     summary = f"Moved “{item.title}” {direction} the agenda."
     if fields:
+        later_now, earlier_now = (change["after"] for change in fields)
         summary += (
-            f" “{later.title}” now starts at {_hhmm(later.start_time)} and "
-            f"“{earlier.title}” at {_hhmm(earlier.start_time)}."
+            f" “{later.title}” now starts at {later_now} and “{earlier.title}” at {earlier_now}."
         )
     return _record(workshop, moved_by, summary, fields)
 
 
-def _swap_slots(workshop, items, earlier, later):
-    """Give ``later`` the earlier item's start, and ``earlier`` the time left after it."""
+def _swap_slots(
+    workshop: Workshop, items: list[AgendaItem], earlier: AgendaItem, later: AgendaItem
+) -> FieldChanges:
+    """Give ``later`` the earlier item's start, and ``earlier`` the time left after it; the
+    changes come ``later``'s first. When either has no time there is no slot to swap."""
+    earlier_start, later_start = earlier.start_time, later.start_time
+    if earlier_start is None or later_start is None:
+        return []
 
-    def on_the_day(time):
+    def on_the_day(time: datetime.time) -> datetime.datetime:
         return datetime.datetime.combine(workshop.date, time)
 
     following = items[items.index(later) + 1 :]
-    next_start = next((i.start_time for i in following if i.start_time), workshop.end_time)
-    later_length = on_the_day(next_start) - on_the_day(later.start_time)
-    old = {earlier.pk: earlier.start_time, later.pk: later.start_time}
-    later.start_time, earlier.start_time = (
-        earlier.start_time,
-        (on_the_day(earlier.start_time) + later_length).time(),
+    next_start = next(
+        (i.start_time for i in following if i.start_time), _workshop_times(workshop)[1]
     )
+    later_length = on_the_day(next_start) - on_the_day(later_start)
+    earlier_now = (on_the_day(earlier_start) + later_length).time()
+    later.start_time, earlier.start_time = earlier_start, earlier_now
     # Start times are unique too: clear the later item's time before the earlier takes it.
     AgendaItem.objects.filter(pk=later.pk).update(start_time=None)
-    AgendaItem.objects.filter(pk=earlier.pk).update(start_time=earlier.start_time)
-    AgendaItem.objects.filter(pk=later.pk).update(start_time=later.start_time)
+    AgendaItem.objects.filter(pk=earlier.pk).update(start_time=earlier_now)
+    AgendaItem.objects.filter(pk=later.pk).update(start_time=earlier_start)
     return [
         {
             "field": "start_time",
             "label": f"Start time of “{moved.title}”",
-            "before": _hhmm(old[moved.pk]),
-            "after": _hhmm(moved.start_time),
+            "before": _hhmm(before),
+            "after": _hhmm(after),
         }
-        for moved in (later, earlier)
+        for moved, before, after in (
+            (later, later_start, earlier_start),
+            (earlier, earlier_start, earlier_now),
+        )
     ]
 
 
 @transaction.atomic
-def remove_agenda_item(*, item, removed_by):
+def remove_agenda_item(*, item: AgendaItem, removed_by: User) -> WorkshopChange:
     workshop = Workshop.objects.locked(item.workshop_id)
     _check_changeable(workshop)
     item = AgendaItem.objects.get(pk=item.pk)
@@ -539,7 +584,14 @@ def remove_agenda_item(*, item, removed_by):
 
 
 @transaction.atomic
-def record_outcome(*, workshop, recorded_by, summary, actions="", follow_up_events=()):
+def record_outcome(
+    *,
+    workshop: Workshop,
+    recorded_by: User,
+    summary: str,
+    actions: str = "",
+    follow_up_events: Iterable[Workshop] = (),
+) -> Outcome:
     """Record, or correct, what a workshop that has taken place discussed and agreed."""
     workshop = Workshop.objects.locked(workshop.pk)
     if not workshop.has_taken_place:
@@ -576,5 +628,5 @@ def record_outcome(*, workshop, recorded_by, summary, actions="", follow_up_even
     return outcome
 
 
-def _titles(workshops):
+def _titles(workshops: Iterable[Workshop]) -> str:
     return "; ".join(sorted(str(workshop) for workshop in workshops))

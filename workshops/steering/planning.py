@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from workshops.models import TopicProposal, TopicSupport, Workshop
+from collaborative.people.models import User
+from workshops.models import Theme, TopicProposal, TopicSupport, Workshop
 from workshops.steering.agenda import WORKSHOP_FIELDS, AgendaError
 from workshops.steering.history import differences, record_change
 
@@ -24,7 +25,7 @@ QUARTER_MONTHS = (2, 5, 9, 11)
 QUARTERS = (1, 2, 3, 4)
 
 
-def default_day(year, quarter):
+def default_day(year: int, quarter: int) -> datetime.date:
     """The quarter's usual workshop day: the last Monday of its month.
 
     The last Monday of May is usually the spring bank holiday, so the May workshop is a
@@ -36,7 +37,7 @@ def default_day(year, quarter):
     return day - datetime.timedelta(weeks=1) if month == 5 else day
 
 
-def quarter_label(quarter):
+def quarter_label(quarter: int) -> str:
     return f"Quarter {quarter} ({calendar.month_name[QUARTER_MONTHS[quarter - 1]]})"
 
 
@@ -45,10 +46,10 @@ class Quarter:
     number: int
     label: str
     default_day: datetime.date
-    workshops: list
+    workshops: list[Workshop]
 
 
-def programme_for(year):
+def programme_for(year: int) -> tuple[list[Quarter], list[Workshop]]:
     """The year's four quarters with their quarterly workshops, and the year's other events."""
     workshops = list(
         Workshop.objects.filter(date__year=year)
@@ -70,7 +71,7 @@ def programme_for(year):
     return quarters, others
 
 
-def next_free_quarter_day(today=None):
+def next_free_quarter_day(today: datetime.date | None = None) -> datetime.date:
     """The usual day of the next quarter with no quarterly workshop planned."""
     today = today or timezone.localdate()
     planned = set(
@@ -87,7 +88,7 @@ def next_free_quarter_day(today=None):
         year += 1
 
 
-def year_to_plan(today=None):
+def year_to_plan(today: datetime.date | None = None) -> int:
     """The year the planner opens on: the first with something left to plan, a quarter
     ahead with no quarterly workshop or a workshop ahead still in draft. On the day of a
     year's last workshop, that is the next year."""
@@ -102,7 +103,7 @@ def year_to_plan(today=None):
     return min(free.year, first_draft.year) if first_draft else free.year
 
 
-def _unique_slug(workshop):
+def _unique_slug(workshop: Workshop) -> str:
     base = slugify(f"{workshop.date.isoformat()} {workshop.title}")[:110].rstrip("-")
     slug, number = base, 2
     while Workshop.objects.filter(slug=slug).exists():
@@ -111,7 +112,9 @@ def _unique_slug(workshop):
 
 
 @transaction.atomic
-def plan_workshop(*, planned_by, proposal=None, **details):
+def plan_workshop(
+    *, planned_by: User, proposal: TopicProposal | None = None, **details: object
+) -> Workshop:
     """Create a draft workshop; from a topic proposal, the proposal records what it became."""
     workshop = Workshop(status=Workshop.Status.DRAFT, **details)
     if workshop.date < timezone.localdate():
@@ -139,13 +142,15 @@ def plan_workshop(*, planned_by, proposal=None, **details):
 # Topic proposals ------------------------------------------------------------------
 
 
-def propose_topic(*, proposed_by, title, rationale, theme=None):
+def propose_topic(
+    *, proposed_by: User, title: str, rationale: str, theme: Theme | None = None
+) -> TopicProposal:
     return TopicProposal.objects.create(
         proposed_by=proposed_by, title=title, rationale=rationale, theme=theme
     )
 
 
-def support_topic(*, proposal, person):
+def support_topic(*, proposal: TopicProposal, person: User) -> TopicSupport:
     """Add the person's support for someone else's topic; supporting twice counts once."""
     if proposal.proposed_by_id == person.pk:
         raise AgendaError("You proposed this topic, so you cannot also support it.")
@@ -155,5 +160,5 @@ def support_topic(*, proposal, person):
     return support
 
 
-def withdraw_support(*, proposal, person):
+def withdraw_support(*, proposal: TopicProposal, person: User) -> None:
     TopicSupport.objects.filter(proposal=proposal, person=person).delete()

@@ -16,7 +16,7 @@ A member who asks for changes holds up the agenda only where their sign-off is n
 from dataclasses import dataclass, field
 
 from collaborative.people.models import User
-from workshops.models import AgendaComment, SignOffRule
+from workshops.models import AgendaComment, SignOffRule, Workshop
 
 Decision = AgendaComment.Decision
 
@@ -24,16 +24,16 @@ Decision = AgendaComment.Decision
 @dataclass
 class SignOffState:
     rule: SignOffRule
-    members: list
-    signed_off: list = field(default_factory=list)
-    changes_requested: list = field(default_factory=list)
-    not_answered: list = field(default_factory=list)
+    members: list[User]
+    signed_off: list[User] = field(default_factory=list)
+    changes_requested: list[User] = field(default_factory=list)
+    not_answered: list[User] = field(default_factory=list)
     needed: int = 0
     met: bool = False
     blocked: str = ""
 
     @property
-    def progress(self):
+    def progress(self) -> str:
         """Where the sign-off stands, in a sentence."""
         if self.blocked:
             return self.blocked
@@ -48,7 +48,7 @@ class SignOffState:
         )
 
 
-def needed_for(rule, member_count):
+def needed_for(rule: SignOffRule, member_count: int) -> int:
     """How many sign-offs the rule needs from a steering group of ``member_count``."""
     if rule.rule == SignOffRule.Rule.MAJORITY:
         return member_count // 2 + 1
@@ -59,7 +59,7 @@ def needed_for(rule, member_count):
     return 1
 
 
-def state(workshop, rule=None):
+def state(workshop: Workshop, rule: SignOffRule | None = None) -> SignOffState:
     """The steering group's decisions on the workshop's draft, and whether they meet the rule."""
     rule = rule or SignOffRule.current()
     members = list(User.objects.steering_group().select_related("trust").order_by("full_name"))
