@@ -5,9 +5,13 @@ queries for ten bookings as for ten thousand. Charts are laid out here as plain
 numbers, for the template to draw as SVG.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import datetime
 import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import formats, timezone
@@ -16,6 +20,9 @@ from collaborative.people.models import FunctionalArea
 from trusts.models import Region, Trust
 from workshops.models import PLACE_HOLDING_STATUSES, Booking, Workshop
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 ATTENDED, BOOKED, NONE = "attended", "booked", "none"
 STATE_LABELS = {ATTENDED: "Attended", BOOKED: "Booked", NONE: "Not booked"}
 
@@ -23,12 +30,14 @@ HOLDS_A_PLACE = Q(status__in=PLACE_HOLDING_STATUSES)
 CAME = Q(attended=True)
 
 
-def years():
+def years() -> list[int]:
     """Years with a workshop past the draft stage, latest first."""
     return [day.year for day in Workshop.objects.public().dates("date", "year", order="DESC")]
 
 
-def chosen_year(requested, available, today=None):
+def chosen_year(
+    requested: str | None, available: Sequence[int], today: datetime.date | None = None
+) -> int:
     """The year asked for if it has workshops; else this year, or the latest that has some."""
     today = today or timezone.localdate()
     # ASCII digits only: "²".isdigit() is true, and int("²") fails.
@@ -39,7 +48,14 @@ def chosen_year(requested, available, today=None):
     return available[0]
 
 
-def workshops_of(year):
+class Counted(TypedDict):
+    """What ``workshops_of`` counts on each workshop."""
+
+    places_taken: int
+    came: int
+
+
+def workshops_of(year: int) -> list[WithAnnotations[Workshop, Counted]]:
     """The year's workshops that went ahead or are going ahead, with their places booked
     and attendances."""
     return list(
@@ -55,20 +71,20 @@ def workshops_of(year):
 @dataclasses.dataclass
 class MatrixRow:
     trust: Trust
-    states: list
+    states: list[str]
 
     @property
-    def cells(self):
+    def cells(self) -> list[tuple[str, str]]:
         return [(state, STATE_LABELS[state]) for state in self.states]
 
 
-def _state(figures):
+def _state(figures: Mapping[str, object]) -> str:
     if figures["came"]:
         return ATTENDED
     return BOOKED if figures["booked"] else NONE
 
 
-def matrix(workshops):
+def matrix(workshops: Sequence[Workshop]) -> list[MatrixRow]:
     """A row per active member Trust, and per other Trust that booked: for each workshop,
     whether the Trust attended, booked (holds a place) or neither."""
     trust_bookings = Booking.objects.filter(workshop__in=workshops, trust__isnull=False)
@@ -87,10 +103,21 @@ def matrix(workshops):
     ]
 
 
-def coverage(workshops):
+class AreaCoverage(TypedDict):
+    area: str
+    trusts_booked: int
+    trusts_attended: int
+    people_attended: int
+
+
+def coverage(workshops: Sequence[Workshop]) -> list[AreaCoverage]:
     """For each functional area: how many Trusts booked and attended, and how many people came."""
     figures = {
-        row["functional_area"]: row
+        row["functional_area"]: (
+            row["trusts_booked"],
+            row["trusts_attended"],
+            row["people_attended"],
+        )
         for row in Booking.objects.filter(workshop__in=workshops, trust__isnull=False)
         .order_by()
         .values("functional_area")
@@ -100,34 +127,44 @@ def coverage(workshops):
             people_attended=Count("pk", filter=CAME),
         )
     }
-    empty = {"trusts_booked": 0, "trusts_attended": 0, "people_attended": 0}
-    return [
-        {"area": area.label, **{key: figures.get(area.value, empty)[key] for key in empty}}
-        for area in FunctionalArea
-    ]
+    covered = []
+    for area in FunctionalArea:
+        booked, attended, people = figures.get(area.value, (0, 0, 0))
+        covered.append(
+            AreaCoverage(
+                area=area.label,
+                trusts_booked=booked,
+                trusts_attended=attended,
+                people_attended=people,
+            )
+        )
+    return covered
 
 
-def attendance_by_region(workshops):
+class RegionAttendance(TypedDict):
+    region: str
+    people: int
+    trusts: int
+
+
+def attendance_by_region(workshops: Sequence[Workshop]) -> list[RegionAttendance]:
     """People who came and Trusts that came, per NHS England region, every region listed."""
     figures = {
-        row["trust__region"]: row
+        row["trust__region"]: (row["people"], row["trusts"])
         for row in Booking.objects.filter(workshop__in=workshops, attended=True)
         .exclude(trust=None)
         .order_by()
         .values("trust__region")
         .annotate(people=Count("pk"), trusts=Count("trust", distinct=True))
     }
-    return [
-        {
-            "region": region.label,
-            "people": figures.get(region.value, {}).get("people", 0),
-            "trusts": figures.get(region.value, {}).get("trusts", 0),
-        }
-        for region in Region
-    ]
+    regions = []
+    for region in Region:
+        people, trusts = figures.get(region.value, (0, 0))
+        regions.append(RegionAttendance(region=region.label, people=people, trusts=trusts))
+    return regions
 
 
-def not_attended_since(today=None):
+def not_attended_since(today: datetime.date | None = None) -> tuple[datetime.date, list[Trust]]:
     """Active member Trusts nobody from which has come to a workshop in the last 12 months,
     with the date they last came (None for never)."""
     today = today or timezone.localdate()
@@ -176,23 +213,24 @@ class Bar:
 class Chart:
     width: int
     height: int
-    legend: list
-    labels: list
-    bars: list
+    legend: list[dict[str, str | int]]
+    labels: list[dict[str, str | float]]
+    bars: list[Bar]
 
 
-def bar_chart(rows, series):
+def bar_chart(rows: Sequence[tuple[str, Sequence[int]]], series: Sequence[str]) -> Chart:
     """Lay out a horizontal bar chart: ``rows`` are (label, [value per series]),
     ``series`` the names of the values, each drawn in its own colour."""
     longest = max((value for _, values in rows for value in values), default=0) or 1
     room = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    legend = [
+    legend: list[dict[str, str | int]] = [
         {"name": name, "fill": fill, "x": x, "text_x": x + 20}
         for x, name, fill in zip(
             range(LABEL_WIDTH, CHART_WIDTH, LEGEND_SPACING), series, SERIES_COLOURS, strict=False
         )
     ]
-    labels, bars = [], []
+    labels: list[dict[str, str | float]] = []
+    bars: list[Bar] = []
     y = LEGEND_HEIGHT
     for label, values in rows:
         group_height = len(values) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP
@@ -216,7 +254,7 @@ def bar_chart(rows, series):
     return Chart(width=CHART_WIDTH, height=y, legend=legend, labels=labels, bars=bars)
 
 
-def engagement(year, today=None):
+def engagement(year: int, today: datetime.date | None = None) -> dict[str, object]:
     """Everything the dashboard shows for a year."""
     workshops = workshops_of(year)
     since, lapsed = not_attended_since(today)
@@ -238,7 +276,7 @@ def engagement(year, today=None):
     }
 
 
-def matrix_csv_rows(year):
+def matrix_csv_rows(year: int) -> Iterator[list[str]]:
     """The matrix as rows for a spreadsheet: a header, then one row per Trust."""
     workshops = workshops_of(year)
     yield [

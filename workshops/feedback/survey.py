@@ -13,12 +13,17 @@ answered, so that no one's answers can be picked out of one or two.
 """
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 
-from workshops.engagement import bar_chart
+from collaborative.people.models import User
+from workshops.engagement import Chart, bar_chart
 from workshops.messages import notify
 from workshops.models import (
     LONDON,
@@ -45,12 +50,12 @@ ALREADY_ANSWERED = "You have already given your feedback on this workshop. Thank
 class FeedbackError(Exception):
     """A refusal whose message a page can show as it is."""
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
-def may_see_results(person):
+def may_see_results(person: User | AnonymousUser) -> bool:
     """Steering group members and the programme operations manager."""
     from workshops.steering.agenda import may_record_outcomes
 
@@ -60,21 +65,21 @@ def may_see_results(person):
 # Asking ------------------------------------------------------------------------------
 
 
-def attendees(workshop):
+def attendees(workshop: Workshop) -> QuerySet[Booking]:
     """The places whose holders are asked: confirmed, and not recorded as absent."""
     return Booking.objects.filter(workshop=workshop, status=BookingStatus.CONFIRMED).exclude(
         attended=False
     )
 
 
-def _has_ended(workshop, now):
+def _has_ended(workshop: Workshop, now: datetime.datetime) -> bool:
     ends = workshop.ends_at or datetime.datetime.combine(
         workshop.date + datetime.timedelta(days=1), datetime.time.min, tzinfo=LONDON
     )
     return ends <= now
 
 
-def request_feedback(workshop, *, now=None):
+def request_feedback(workshop: Workshop, *, now: datetime.datetime | None = None) -> int:
     """Ask each attendee of a held workshop that has ended for their feedback, once each.
 
     Call inside the transaction of the change (``services.mark_held``) or of the periodic
@@ -98,7 +103,7 @@ def request_feedback(workshop, *, now=None):
     return len(new)
 
 
-def request_due_feedback(*, now=None):
+def request_due_feedback(*, now: datetime.datetime | None = None) -> int:
     """Periodic: ask for feedback on the held workshops that ended in the last
     ``ASK_WITHIN_DAYS`` days. Safe to repeat. Returns how many people were asked."""
     now = now or timezone.now()
@@ -119,7 +124,7 @@ def request_due_feedback(*, now=None):
 # Answering ---------------------------------------------------------------------------
 
 
-def find_request(token):
+def find_request(token: str) -> FeedbackRequest | None:
     return (
         FeedbackRequest.objects.select_related("booking__workshop", "booking__person")
         .filter(token=token)
@@ -127,11 +132,11 @@ def find_request(token):
     )
 
 
-def closes_on(workshop):
+def closes_on(workshop: Workshop) -> datetime.date:
     return workshop.date + datetime.timedelta(days=OPEN_FOR_DAYS)
 
 
-def why_closed(request, today=None):
+def why_closed(request: FeedbackRequest, today: datetime.date | None = None) -> str | None:
     """Why this link takes no answer, or None if it does."""
     today = today or timezone.localdate()
     booking = request.booking
@@ -149,7 +154,15 @@ def why_closed(request, today=None):
 
 
 @transaction.atomic
-def answer_feedback(*, token, usefulness, relevance, comments="", future_topics="", today=None):
+def answer_feedback(
+    *,
+    token: str,
+    usefulness: int,
+    relevance: int,
+    comments: str = "",
+    future_topics: str = "",
+    today: datetime.date | None = None,
+) -> FeedbackAnswer:
     """Store the answers, apart from the person, and mark the link answered: once only."""
     request = (
         FeedbackRequest.objects.select_for_update()
@@ -175,65 +188,73 @@ def answer_feedback(*, token, usefulness, relevance, comments="", future_topics=
 # Results -----------------------------------------------------------------------------
 
 
+class RatingRow(TypedDict):
+    """How many gave one rating to each question."""
+
+    rating: str
+    usefulness: int
+    relevance: int
+
+
 @dataclass
 class Results:
     workshop: Workshop
     asked: int
     answered: int
-    answers: list
+    answers: list[FeedbackAnswer]
 
     @property
-    def shown(self):
+    def shown(self) -> bool:
         return self.answered >= MIN_ANSWERS_SHOWN
 
-    def _counts(self, name):
+    def _counts(self, name: str) -> list[int]:
         return [sum(1 for a in self.answers if getattr(a, name) == r) for r in Rating.values]
 
-    def _average(self, name):
+    def _average(self, name: str) -> float | None:
         if not self.answers:
             return None
         return round(sum(getattr(a, name) for a in self.answers) / len(self.answers), 1)
 
     @property
-    def rows(self):
+    def rows(self) -> list[RatingRow]:
         """For each rating, how many gave it to each question."""
         usefulness, relevance = self._counts("usefulness"), self._counts("relevance")
         return [
-            {"rating": label, "usefulness": u, "relevance": r}
+            RatingRow(rating=label, usefulness=u, relevance=r)
             for label, u, r in zip(Rating.labels, usefulness, relevance, strict=True)
         ]
 
     @property
-    def average_usefulness(self):
+    def average_usefulness(self) -> float | None:
         return self._average("usefulness")
 
     @property
-    def average_relevance(self):
+    def average_relevance(self) -> float | None:
         return self._average("relevance")
 
     @property
-    def chart(self):
+    def chart(self) -> Chart:
         return bar_chart(
             [(row["rating"], [row["usefulness"], row["relevance"]]) for row in self.rows],
             ["Overall usefulness", "Relevance to their organisation"],
         )
 
     @property
-    def comment_texts(self):
+    def comment_texts(self) -> list[str]:
         return [answer.comments for answer in self.answers if answer.comments]
 
     @property
-    def topic_texts(self):
+    def topic_texts(self) -> list[str]:
         return [answer.future_topics for answer in self.answers if answer.future_topics]
 
 
-def results(workshop):
+def results(workshop: Workshop) -> Results:
     answers = list(FeedbackAnswer.objects.filter(workshop=workshop))
     asked = FeedbackRequest.objects.filter(booking__workshop=workshop).count()
     return Results(workshop=workshop, asked=asked, answered=len(answers), answers=answers)
 
 
-def csv_rows(results):
+def csv_rows(results: Results) -> Iterator[list[str | int]]:
     """The answers for a spreadsheet, one row each, in no telling order."""
     yield [
         "Workshop",
