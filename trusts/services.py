@@ -1,21 +1,23 @@
 """Affiliation (which organisation a person represents) and confirmed seniority."""
 
 import dataclasses
+import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from collaborative.outbox import mail
 from collaborative.outbox.models import OutgoingEmail
 from collaborative.people.models import DIRECTOR_LEVEL, User, has_verified_email
-from trusts.models import AffiliationRequest, Trust
+from trusts.models import AffiliationRequest, StakeholderBody, Trust
 from workshops import refusals
 from workshops.booking.rules import approve_booking
 from workshops.models import Booking, BookingStatus
 
 
-def affiliate_by_email_domain(person):
+def affiliate_by_email_domain(person: User) -> Trust | None:
     """Link a person to the Trust whose e-mail domain their verified address is on.
 
     Returns the Trust, or None when the domain is no Trust's. People already
@@ -34,7 +36,9 @@ def affiliate_by_email_domain(person):
     return trust
 
 
-def request_affiliation(*, person, trust=None, stakeholder_body=None):
+def request_affiliation(
+    *, person: User, trust: Trust | None = None, stakeholder_body: StakeholderBody | None = None
+) -> AffiliationRequest:
     """Ask the operations manager to link the person to an organisation (one request at a time)."""
     pending = AffiliationRequest.Status.PENDING
     with transaction.atomic():
@@ -45,7 +49,9 @@ def request_affiliation(*, person, trust=None, stakeholder_body=None):
 
 
 @transaction.atomic
-def decide_affiliation(*, request, approve, decided_by):
+def decide_affiliation(
+    *, request: AffiliationRequest, approve: bool, decided_by: User
+) -> AffiliationRequest:
     """Approve (link the person) or reject a pending request, and e-mail the person the answer.
 
     Deciding twice changes nothing and e-mails no one again.
@@ -107,25 +113,26 @@ class SeniorityNotConfirmed(refusals.NotAllowed):
 class SeniorityConfirmation:
     person: User
     confirmed: bool  # False when it was confirmed already: confirming twice changes nothing
-    approved: list = dataclasses.field(default_factory=list)
-    still_waiting: list = dataclasses.field(default_factory=list)
+    approved: list[Booking] = dataclasses.field(default_factory=list)
+    # Each with ``refusal``, the message of the rule that refused to approve it.
+    still_waiting: list[Booking] = dataclasses.field(default_factory=list)
 
 
-def seniority_awaiting_confirmation(people=None):
+def seniority_awaiting_confirmation(people: QuerySet[User] | None = None) -> QuerySet[User]:
     """The people whose stated director-level seniority no one has confirmed yet
     (the queryset twin of ``User.seniority_awaits_confirmation``)."""
     people = User.objects.all() if people is None else people
     return people.filter(seniority__in=DIRECTOR_LEVEL).exclude(seniority=F("confirmed_seniority"))
 
 
-def colleagues_awaiting_confirmation(confirmer):
+def colleagues_awaiting_confirmation(confirmer: User) -> QuerySet[User]:
     """The other active people of the confirmer's Trust whose director-level role awaits
     confirmation: the ones a confirmed director of that Trust is asked to confirm."""
     colleagues = User.objects.filter(trust_id=confirmer.trust_id, is_active=True)
     return seniority_awaiting_confirmation(colleagues.exclude(pk=confirmer.pk))
 
 
-def is_programme_operations(person):
+def is_programme_operations(person: User | AnonymousUser) -> bool:
     """The programme operations manager: staff who may change people in the admin."""
     return bool(
         person.is_authenticated
@@ -135,7 +142,7 @@ def is_programme_operations(person):
     )
 
 
-def confirms_for_trust(person):
+def confirms_for_trust(person: User | AnonymousUser) -> bool:
     """Whether the person is a confirmed director-level person who may confirm the
     seniority of their Trust's people: active, with a verified address, of a Trust."""
     return bool(
@@ -147,7 +154,7 @@ def confirms_for_trust(person):
     )
 
 
-def may_confirm_seniority(confirmer, person):
+def may_confirm_seniority(confirmer: User | AnonymousUser | None, person: User) -> bool:
     """The operations manager, or a confirmed director of the person's own Trust; never
     the person themselves."""
     if confirmer is None or not confirmer.is_authenticated or confirmer.pk == person.pk:
@@ -157,8 +164,8 @@ def may_confirm_seniority(confirmer, person):
     return confirms_for_trust(confirmer) and confirmer.trust_id == person.trust_id
 
 
-def _check_may_confirm(confirmer, person):
-    if confirmer is not None and confirmer.pk == person.pk:
+def _check_may_confirm(confirmer: User, person: User) -> None:
+    if confirmer.pk == person.pk:
         raise SeniorityNotConfirmed(
             "You cannot confirm your own seniority: the programme operations manager or a "
             "confirmed director of your Trust confirms it."
@@ -170,7 +177,9 @@ def _check_may_confirm(confirmer, person):
 
 
 @transaction.atomic
-def confirm_seniority(*, person, confirmed_by, now=None):
+def confirm_seniority(
+    *, person: User, confirmed_by: User, now: datetime.datetime | None = None
+) -> SeniorityConfirmation:
     """Confirm the seniority a person states, and approve the places it was holding up.
 
     Records who confirmed it and when, e-mails the person, and approves their
@@ -223,6 +232,7 @@ def confirm_seniority(*, person, confirmed_by, now=None):
         try:
             result.approved.append(approve_booking(booking=booking, by=confirmed_by))
         except refusals.BookingError as refusal:
-            booking.refusal = refusal.message
+            # Read beside the booking by the page that confirmed the seniority.
+            booking.refusal = refusal.message  # type: ignore[attr-defined]
             result.still_waiting.append(booking)
     return result

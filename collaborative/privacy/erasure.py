@@ -13,9 +13,11 @@ listed for the operations manager by ``remaining_mentions`` rather than changed 
 """
 
 import dataclasses
+import datetime
 import json
 import logging
 import re
+from collections.abc import Collection, Iterable
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
@@ -24,7 +26,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -48,36 +50,39 @@ ERASED_DOMAIN = "erased.invalid"
 # What a removed name becomes in the messages and records that named the person.
 FORMER_MEMBER = "a former member"
 
+# A JSONField's value, as the database gives it back.
+type JSONValue = dict[str, JSONValue] | list[JSONValue] | str | int | float | bool | None
+
 
 class ErasureRefused(Exception):
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
-def erased_email(person_id):
+def erased_email(person_id: int) -> str:
     return f"erased-{person_id}@{ERASED_DOMAIN}"
 
 
-def is_erased(person):
+def is_erased(person: User) -> bool:
     return person.email.endswith("@" + ERASED_DOMAIN)
 
 
-def not_erased(people):
+def not_erased(people: QuerySet[User]) -> QuerySet[User]:
     return people.exclude(email__endswith="@" + ERASED_DOMAIN)
 
 
 @dataclasses.dataclass
 class Erasure:
     person_id: int
-    cancelled: list = dataclasses.field(default_factory=list)
+    cancelled: list[int] = dataclasses.field(default_factory=list)
     kept_bookings: int = 0
 
 
 class _Needles:
     """The person's name and e-mail addresses, and how to take them out of text and data."""
 
-    def __init__(self, person, addresses):
+    def __init__(self, person: User, addresses: Iterable[str]) -> None:
         self.name = person.full_name.strip()
         self.emails = sorted({address.lower() for address in addresses if address})
         self.replacement_email = erased_email(person.pk)
@@ -98,14 +103,14 @@ class _Needles:
             else None
         )
 
-    def text(self, value, *, names):
+    def text(self, value: str, *, names: bool) -> str:
         if self._emails:
             value = self._emails.sub(self.replacement_email, value)
         if names and self._name:
             value = self._name.sub(FORMER_MEMBER, value)
         return value
 
-    def data(self, value, *, names):
+    def data(self, value: JSONValue, *, names: bool) -> JSONValue:
         """JSON data: with ``names``, a value that is the person's name becomes
         ``FORMER_MEMBER``; e-mail addresses are replaced wherever they are."""
         if isinstance(value, dict):
@@ -118,13 +123,13 @@ class _Needles:
             return self.text(value, names=False)
         return value
 
-    def searched(self, *, names):
+    def searched(self, *, names: bool) -> set[str]:
         """Strings to look for in the database, as stored in text and in JSON."""
         words = [*self.emails, *([self.name] if names and self.name else [])]
         return {form for word in words for form in (word, json.dumps(word)[1:-1])}
 
 
-def _text_fields(model):
+def _text_fields(model: type[models.Model]) -> list[models.Field]:
     return [
         field
         for field in model._meta.concrete_fields
@@ -132,7 +137,9 @@ def _text_fields(model):
     ]
 
 
-def _containing(queryset, field, words):
+def _containing(
+    queryset: QuerySet[models.Model], field: models.Field, words: Collection[str]
+) -> QuerySet[models.Model]:
     """Rows whose ``field`` contains one of ``words`` (JSON searched as its text)."""
     if not words:
         return queryset.none()
@@ -147,7 +154,7 @@ def _containing(queryset, field, words):
     return queryset.filter(found)
 
 
-def _scrub_rows(queryset, needles, *, names):
+def _scrub_rows(queryset: QuerySet[models.Model], needles: _Needles, *, names: bool) -> None:
     """Take the person's e-mail addresses (and, in rows about them, name) out of every text
     field of these rows."""
     for field in _text_fields(queryset.model):
@@ -163,7 +170,7 @@ def _scrub_rows(queryset, needles, *, names):
                 queryset.model._default_manager.filter(pk=row.pk).update(**{field.attname: new})
 
 
-def _check_may_erase(person, erased_by):
+def _check_may_erase(person: User, erased_by: User | None) -> None:
     if erased_by is None:
         if person.is_staff or person.is_superuser:
             raise ErasureRefused("Accounts with admin rights are closed by a superuser.")
@@ -186,7 +193,9 @@ def _check_may_erase(person, erased_by):
         )
 
 
-def _cancel_places_to_come(person, erased_by, now):
+def _cancel_places_to_come(
+    person: User, erased_by: User | None, now: datetime.datetime
+) -> list[int]:
     """Cancel the person's active places at workshops still to come, through the booking
     rules, so each freed place goes to the waiting list. Past places stay as they are."""
     from workshops.booking.rules import cancel_booking  # it imports from this app's models
@@ -207,7 +216,7 @@ def _cancel_places_to_come(person, erased_by, now):
     return cancelled
 
 
-def end_sessions(person):
+def end_sessions(person: User) -> None:
     if apps.is_installed("allauth.usersessions"):
         from allauth.usersessions.models import UserSession
 
@@ -228,7 +237,9 @@ def end_sessions(person):
         Session.objects.filter(session_key__in=ended).delete()
 
 
-def _records_about(person, bookings, contact_messages, needles):
+def _records_about(
+    person: User, bookings: QuerySet[Booking], contact_messages: list[int], needles: _Needles
+) -> None:
     """Rows the portal wrote about the person or their doings, where their name may appear
     as the portal put it: messages, audit lines, admin log entries, demonstration notes."""
     acted_on = BookingEvent.objects.filter(actor=person).values("booking_id")
@@ -260,7 +271,7 @@ def _records_about(person, bookings, contact_messages, needles):
         _scrub_rows(DemoRecord.objects.filter(own), needles, names=True)
 
 
-def _everywhere(needles):
+def _everywhere(needles: _Needles) -> None:
     """Every other copy of the person's e-mail addresses, in any text field of any model."""
     for model in apps.get_models():
         if model is User or model._meta.app_label == "sessions" or not _text_fields(model):
@@ -268,7 +279,7 @@ def _everywhere(needles):
         _scrub_rows(model._default_manager.all(), needles, names=False)
 
 
-def _anonymise(person):
+def _anonymise(person: User) -> None:
     """Blank every personal field of the account; keep what counts and links records."""
     for field in _text_fields(User):
         if field.name not in {"password", "email"}:
@@ -293,7 +304,13 @@ def _anonymise(person):
 
 
 @transaction.atomic
-def erase_person(*, person, erased_by, door=None, now=None):
+def erase_person(
+    *,
+    person: User,
+    erased_by: User | None,
+    door: str | None = None,
+    now: datetime.datetime | None = None,
+) -> Erasure:
     """Close ``person``'s account and remove or anonymise their personal data everywhere.
 
     ``erased_by`` is the person themselves, the operations manager, or None for the
@@ -367,7 +384,7 @@ def erase_person(*, person, erased_by, door=None, now=None):
     return erasure
 
 
-def remaining_mentions(name):
+def remaining_mentions(name: str) -> list[tuple[str, object, str]]:
     """Where a name still appears in free text (agenda speakers, outcomes, reports, others'
     messages): ``[(model's name, pk, field name)]``, for the operations manager to review.
     Names are not unique, so these are not changed automatically; other people's accounts
@@ -389,5 +406,5 @@ def remaining_mentions(name):
             for pk in _containing(rows, field, {name, json.dumps(name)[1:-1]}).values_list(
                 "pk", flat=True
             ):
-                found.append((model._meta.verbose_name, pk, field.verbose_name))
+                found.append((str(model._meta.verbose_name), pk, str(field.verbose_name)))
     return found

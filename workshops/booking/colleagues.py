@@ -6,19 +6,27 @@ from django.db import IntegrityError, transaction
 from collaborative.outbox import mail
 from collaborative.outbox.models import OutgoingEmail
 from collaborative.people.models import User
-from trusts.models import EmailDomain
+from trusts.models import EmailDomain, Trust
 from trusts.services import confirm_seniority, may_confirm_seniority
 from workshops import refusals
 from workshops.booking.rules import check_may_book_for_trust
 
 
-def _not_at_trust(email, trust):
+def _not_at_trust(email: str, trust: Trust | None) -> refusals.NotAColleague:
     return refusals.NotAColleague(
         f"{email} is not an address at {trust}: you can only book for colleagues of your own Trust."
     )
 
 
-def find_or_create_colleague(*, booker, email, full_name, job_title, functional_area, seniority=""):
+def find_or_create_colleague(
+    *,
+    booker: User,
+    email: str,
+    full_name: str,
+    job_title: str,
+    functional_area: str | None,
+    seniority: str | None = "",
+) -> tuple[User, bool]:
     """The person with this address at the booker's Trust, given an account if they have none.
 
     Returns ``(person, created)``. A new account is created only for an address
@@ -42,7 +50,9 @@ def find_or_create_colleague(*, booker, email, full_name, job_title, functional_
     created = False
     if person is None:
         domain = email.rpartition("@")[2]
-        if not EmailDomain.objects.filter(trust_id=booker.trust_id, domain=domain).exists():
+        # check_may_book_for_trust refused bookers without a Trust, so trust_id is set.
+        domains = EmailDomain.objects.filter(trust_id=booker.trust_id, domain=domain)  # type: ignore[misc]
+        if not domains.exists():
             raise _not_at_trust(email, booker.trust)
         try:
             with transaction.atomic():
