@@ -149,12 +149,54 @@ def test_the_page_takes_as_many_queries_for_many_outcomes_as_for_one(client, may
 
     one = queries()
     for number in range(10):
-        held = WorkshopFactory(date=datetime.date(2019, 1, 1 + number), status="held")
+        held = WorkshopFactory(date=datetime.date(2020, 1, 1 + number), status="held")
         Outcome.objects.create(workshop=held, summary="Agreed.").follow_up_events.add(
             may_2020.outcome.follow_up_events.get()
         )
 
     assert queries() == one
+
+
+def test_the_page_shows_the_latest_past_year_and_links_to_the_others(client, may_2020, ahead):
+    WorkshopFactory(title="The 2018 workshop", date=datetime.date(2018, 2, 1), status="held")
+
+    latest = text_of(client.get(reverse("news")))
+    earlier = text_of(client.get(reverse("news"), {"year": 2018}))
+
+    assert "What we agreed: Workforce issues arising from the COVID-19 outbreak" in latest
+    assert "The 2018 workshop" not in latest
+    assert "The 2018 workshop" in earlier
+    assert "COVID-19" not in earlier
+    assert "How do we keep experienced staff?" in latest and "How do we keep" in earlier
+    assert client.get(reverse("news"), {"year": 2019}).status_code == 404
+
+
+def test_ten_years_of_workshops_cost_the_page_what_one_year_does(client, may_2020, ahead):
+    """One past year on the page, however many years there are, in as many queries."""
+
+    def queries_and_items():
+        count, response = queries_to_get(client, reverse("news"))
+        return count, len(response.context["items"])
+
+    one_year = queries_and_items()
+    for year in range(2010, 2020):
+        for month in range(1, 13):
+            WorkshopFactory(date=datetime.date(year, month, 10), status="held")
+
+    assert queries_and_items() == one_year
+
+
+def test_the_feed_reaches_back_over_years_to_its_length(client, may_2020):
+    for year in range(1980, 2020):
+        WorkshopFactory(title=f"The {year} workshop", date=datetime.date(year, 6, 1), status="held")
+
+    entries = [
+        e.findtext("atom:title", namespaces=ATOM) for e in feed(client).findall("atom:entry", ATOM)
+    ]
+
+    assert len(entries) == 30
+    assert "The 2019 workshop" in entries and "The 1992 workshop" in entries
+    assert "The 1991 workshop" not in entries
 
 
 # The feed --------------------------------------------------------------------------------

@@ -308,7 +308,7 @@ def test_programme_lists_upcoming_workshops_soonest_first(client):
     assert page.index("Sooner upcoming workshop") < page.index("Later upcoming workshop")
 
 
-def test_programme_groups_past_workshops_by_year_newest_year_first(client):
+def test_programme_shows_the_latest_past_year_and_links_to_the_others(client):
     WorkshopFactory(title="Thriving at work", date=datetime.date(2018, 2, 20), status="held")
     WorkshopFactory(
         title="Strategic workforce planning", date=datetime.date(2020, 3, 5), status="held"
@@ -317,10 +317,32 @@ def test_programme_groups_past_workshops_by_year_newest_year_first(client):
     page = client.get(reverse("workshops:programme")).content.decode()
 
     assert 'id="past-2020">2020</caption>' in page
+    assert "Strategic workforce planning" in page
+    assert "Thriving at work" not in page
+    assert page.index('href="?year=2020"') < page.index('href="?year=2018"')
+    assert '<a class="nhsuk-pagination__link" href="?year=2020" aria-current="page">' in page
+
+
+def test_programme_shows_the_past_year_asked_for(client):
+    WorkshopFactory(title="Thriving at work", date=datetime.date(2018, 2, 20), status="held")
+    WorkshopFactory(
+        title="Strategic workforce planning", date=datetime.date(2020, 3, 5), status="held"
+    )
+    WorkshopFactory(title="Coming soon", date=in_years(1, 3, 1))
+
+    page = client.get(reverse("workshops:programme"), {"year": 2018}).content.decode()
+
     assert 'id="past-2018">2018</caption>' in page
-    assert page.index("past-2020") < page.index("Strategic workforce planning")
-    assert page.index("Strategic workforce planning") < page.index("past-2018")
-    assert page.index("past-2018") < page.index("Thriving at work")
+    assert "Thriving at work" in page
+    assert "Strategic workforce planning" not in page
+    assert "Coming soon" in page
+
+
+@pytest.mark.parametrize("year", ["2019", "1999", "20x8", "٢٠١٨"])
+def test_programme_has_no_page_for_a_year_without_past_workshops(client, year):
+    WorkshopFactory(date=datetime.date(2018, 2, 20), status="held")
+
+    assert client.get(reverse("workshops:programme"), {"year": year}).status_code == 404
 
 
 def test_programme_shows_date_time_format_theme_and_status(client):
@@ -371,6 +393,20 @@ def test_programme_query_count_does_not_grow_with_the_number_of_workshops(client
 
     assert Workshop.objects.count() == 200
     assert with_two_hundred == with_five
+
+
+def test_programme_shows_one_past_year_however_many_years_there_are(client):
+    """Ten years of a workshop a week: the page lists what is ahead and one past year."""
+    _add_workshops(1040)
+    past_this_year = Workshop.objects.past().filter(date__year=timezone.localdate().year)
+    if not past_this_year.exists():  # the first days of January
+        past_this_year = Workshop.objects.past().filter(date__year=timezone.localdate().year - 1)
+
+    queries, response = queries_to_get(client, reverse("workshops:programme"))
+
+    rows = response.content.decode().count('<tr class="nhsuk-table__row">') - 1
+    assert rows == past_this_year.count()
+    assert queries == _programme_queries(client)
 
 
 # Workshop detail ----------------------------------------------------------
@@ -514,12 +550,12 @@ def test_demo_data_member_search_finds_oxford_health_by_ods_code(client, demo):
 
 
 def test_demo_data_programme_shows_the_2022_workshops(client, demo):
-    page = client.get(reverse("workshops:programme")).content.decode()
+    page = client.get(reverse("workshops:programme"), {"year": 2022}).content.decode()
 
     assert "Workforce stress and the supportive organisation" in page
     assert "How to grow a support workforce to meet NHS ambitions?" in page
-    assert 'id="past-2020">2020</caption>' in page
-    assert 'id="past-2018">2018</caption>' in page
+    assert 'href="?year=2020"' in page
+    assert 'href="?year=2018"' in page
 
 
 def test_demo_data_workshop_page_shows_the_2022_workshop(client, demo):

@@ -23,7 +23,7 @@ def test_my_bookings_lists_upcoming_and_past_with_their_status(client, director_
 
     page = text_of(client.get(reverse("workshops:my_bookings")))
 
-    upcoming, past_part = page.split("Past workshops</caption>")
+    upcoming, past_part = page.split("Past workshops in 2020</caption>")
     assert "A full workshop" in upcoming
     assert 'On the waiting list</strong> <span class="nhsuk-body-s">Position 1' in upcoming
     assert "Last year&#x27;s workshop" in past_part
@@ -68,3 +68,20 @@ def test_my_bookings_takes_as_many_queries_for_many_bookings_as_for_1(client, tr
     with_many, _ = queries_to_get(client, reverse("workshops:my_bookings"))
 
     assert with_many == with_one
+
+
+def test_my_bookings_shows_one_past_year_and_links_to_the_others(client, director_a):
+    for year in (2019, 2020):
+        workshop = WorkshopFactory(title=f"The {year} workshop", date=datetime.date(year, 7, 2))
+        BookingFactory(workshop=workshop, person=director_a)
+    client.force_login(director_a)
+
+    latest = text_of(client.get(reverse("workshops:my_bookings")))
+    earlier = text_of(client.get(reverse("workshops:my_bookings"), {"year": 2019}))
+
+    assert "The 2020 workshop" in latest
+    assert "The 2019 workshop" not in latest
+    assert 'href="?year=2019"' in latest
+    assert "Past workshops in 2019</caption>" in earlier
+    assert "The 2020 workshop" not in earlier
+    assert client.get(reverse("workshops:my_bookings"), {"year": 2018}).status_code == 404

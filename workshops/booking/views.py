@@ -19,7 +19,7 @@ from collaborative.inputs.forms import posted
 from collaborative.people.models import FunctionalArea
 from resources.models import Resource
 from workshops import refusals
-from workshops.booking import rules
+from workshops.booking import by_year, rules
 from workshops.booking.certificates import certificate_pdf
 from workshops.booking.colleagues import find_or_create_colleague
 from workshops.booking.forms import (
@@ -37,11 +37,19 @@ from workshops.steering import agenda
 
 
 def programme(request):
+    """The workshops ahead, and the past ones of one year (the latest unless asked)."""
     workshops = Workshop.objects.public().select_related("theme")
+    past = workshops.past()
+    years, year = by_year.past_year(request, past.dates("date", "year"))
     return render(
         request,
         "workshops/programme.html",
-        {"upcoming": workshops.upcoming(), "past": workshops.past()},
+        {
+            "upcoming": workshops.upcoming(),
+            "past": past.filter(date__year=year) if year else [],
+            "past_years": years,
+            "past_year": year,
+        },
     )
 
 
@@ -231,7 +239,7 @@ def my_bookings(request):
         request,
         "workshops/my_bookings.html",
         {
-            **_upcoming_and_past(bookings),
+            **_upcoming_and_past(request, bookings),
             "manages_trust_bookings": rules.manages_trust_bookings(request.user),
             "open_to_colleagues": _open_to_colleagues(request.user),
         },
@@ -249,7 +257,7 @@ def trust_bookings(request):
             .filter(trust_id=request.user.trust_id)
             .exclude(status=BookingStatus.CANCELLED)
         )
-        context.update(_upcoming_and_past(bookings))
+        context.update(_upcoming_and_past(request, bookings))
         context["open_to_colleagues"] = _open_to_colleagues(request.user)
     else:
         context["refusal"] = _refusal(request.user) or _not_a_manager(request.user)
@@ -475,17 +483,27 @@ def _trust_places(trust_id, workshop):
     }
 
 
-def _upcoming_and_past(bookings):
+def _upcoming_and_past(request, bookings):
+    """The bookings for workshops ahead, and those of one past year (the latest unless
+    asked), with the years there are."""
+    today = timezone.localdate()
+    years, year = by_year.past_year(
+        request, bookings.filter(workshop__date__lt=today).dates("workshop__date", "year")
+    )
+    shown = Q(workshop__date__gte=today)
+    if year:
+        shown |= Q(workshop__date__year=year)
     bookings = list(
-        bookings.select_related(
-            "workshop", "person", "booked_by", "trust", "stakeholder_body"
-        ).order_by("workshop__date", "workshop__start_time", "requested_at", "pk")
+        bookings.filter(shown)
+        .select_related("workshop", "person")
+        .order_by("workshop__date", "workshop__start_time", "requested_at", "pk")
     )
     Booking.set_waiting_positions(bookings)
-    today = timezone.localdate()
     return {
         "upcoming": [booking for booking in bookings if booking.workshop.date >= today],
         "past": [booking for booking in reversed(bookings) if booking.workshop.date < today],
+        "past_years": years,
+        "past_year": year,
     }
 
 

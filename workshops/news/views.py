@@ -18,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
 from demo import registry as demo_registry
+from workshops.booking import by_year
 from workshops.models import Outcome, Workshop
 
 FEED_LENGTH = 30
@@ -75,33 +76,60 @@ def _when(item):
     return (item.workshop.date, item.workshop.start_time or datetime.time.min)
 
 
-def news_items(today=None):
-    """The public workshops ahead, the next first; then the past ones, the latest first."""
-    public = Workshop.objects.public().exclude(status=Workshop.Status.CANCELLED)
-    demo = demo_registry.keys(Workshop)
-    ahead = sorted(
-        (_announcement(w, demo) for w in public.upcoming(today).select_related("theme")),
+def _public():
+    return Workshop.objects.public().exclude(status=Workshop.Status.CANCELLED)
+
+
+def _ahead(demo, today=None):
+    """The public workshops ahead, the next first."""
+    return sorted(
+        (_announcement(w, demo) for w in _public().upcoming(today).select_related("theme")),
         key=_when,
     )
+
+
+def _past(workshops, demo):
+    """Past ``workshops``, the latest first, each told by its outcome where it has one."""
     past = [
         _outcome(outcome, demo)
         if (outcome := getattr(workshop, "outcome", None))
         else _announcement(workshop, demo, is_past=True)
-        for workshop in public.past(today)
-        .select_related("theme", "outcome")
-        .prefetch_related(
+        for workshop in workshops.select_related("theme", "outcome").prefetch_related(
             Prefetch(
                 "outcome__follow_up_events",
                 queryset=Workshop.objects.public().order_by("date", "start_time"),
             )
         )
     ]
-    return ahead + sorted(past, key=_when, reverse=True)
+    return sorted(past, key=_when, reverse=True)
+
+
+def news_items(today=None, *, past_year=None, length=None):
+    """The public workshops ahead, the next first; then the past ones, the latest first:
+    those of ``past_year``, or the latest so that there are ``length`` items in all."""
+    demo = demo_registry.keys(Workshop)
+    ahead = _ahead(demo, today)
+    past = _public().past(today)
+    if past_year is not None:
+        past = past.filter(date__year=past_year)
+    if length is not None:
+        past = past[: max(length - len(ahead), 0)]
+    return (ahead + _past(past, demo))[:length]
 
 
 def news(request):
+    """What is ahead, and the past events of one year (the latest unless asked)."""
+    today = timezone.localdate()
+    years, year = by_year.past_year(request, _public().past(today).dates("date", "year"))
     return render(
-        request, "workshops/news.html", {"items": news_items(), "today": timezone.localdate()}
+        request,
+        "workshops/news.html",
+        {
+            "items": news_items(today, past_year=year),
+            "today": today,
+            "past_years": years,
+            "past_year": year,
+        },
     )
 
 
@@ -118,7 +146,7 @@ class NewsFeed(Feed):
         return reverse("news")
 
     def items(self):
-        return news_items()[:FEED_LENGTH]
+        return news_items(length=FEED_LENGTH)
 
     def item_title(self, item):
         # Made-up workshops say so in the feed too, where the page's banner is not seen.
