@@ -2,6 +2,7 @@ import uuid
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connections, models
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,6 +130,22 @@ class Resource(OneLineFields, models.Model):
 
     class Meta:
         ordering = ["-published_on", "title"]
+        # The library lists, counts and offers filters over the published resources; these
+        # partial indexes answer it without reading the resources' rows and their text.
+        indexes = [
+            models.Index(
+                F("published_on").desc(),
+                "title",
+                "publication_date_not_recorded",
+                condition=models.Q(is_published=True),
+                name="resource_library_order",
+            ),
+            models.Index(
+                fields=["author_organisation", "published_on"],
+                condition=models.Q(is_published=True),
+                name="resource_library_publishers",
+            ),
+        ]
         # The GIN index on search_vector is PostgreSQL-only, so migration 0002 makes it there;
         # 0005 sets how PostgreSQL stores the vectors (see its docstring).
         constraints = [

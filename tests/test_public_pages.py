@@ -16,10 +16,11 @@ from tests.factories import (
     MembershipFactory,
     ThemeFactory,
     TrustFactory,
+    UserFactory,
     WorkshopFactory,
 )
 from tests.queries import queries_to_get
-from trusts.models import Membership, Region
+from trusts.models import Membership, Region, TrustChange
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -220,6 +221,35 @@ def test_founding_page_says_plainly_when_no_steering_group_members_are_listed(
     page = client.get(reverse("trusts:founding")).content.decode()
 
     assert "No steering group members are listed on the portal yet." in page
+
+
+def _add_trusts(count, kind):
+    """``count`` member Trusts of ``kind``, each renamed once and with a predecessor of its
+    own, and a steering group member at each: everything the Trusts' pages show of them."""
+    for _ in range(count):
+        trust = MembershipFactory(kind=kind).trust
+        TrustChange.objects.create(
+            trust=trust, kind=TrustChange.Kind.RENAMED, former_name="Old name", source="ODS"
+        )
+        TrustFactory(successor=trust)
+        UserFactory(trust=trust, is_steering_member=True, full_name="A member")
+
+
+@pytest.mark.parametrize(
+    ("url_name", "kind"),
+    [("trusts:list", Membership.Kind.MEMBER), ("trusts:founding", Membership.Kind.FOUNDING)],
+)
+def test_the_trusts_pages_take_as_many_queries_for_thirty_trusts_as_for_two(
+    client, url_name, kind
+):
+    _add_trusts(2, kind)
+    client.get(reverse(url_name))  # the first request also fills Django's content-type cache
+    two, _ = queries_to_get(client, reverse(url_name))
+    _add_trusts(28, kind)
+    thirty, response = queries_to_get(client, reverse(url_name))
+
+    assert response.content.decode().count("Old name") == 30
+    assert thirty == two
 
 
 # Member Trusts ------------------------------------------------------------
