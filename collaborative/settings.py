@@ -303,8 +303,29 @@ RESOURCE_UPLOAD_MAX_BYTES = env_int("RESOURCE_UPLOAD_MAX_MB", 25) * 1024 * 1024
 # An upload's text is read in a child process with these limits (resources.documents).
 RESOURCE_EXTRACTION_SECONDS = env_seconds("RESOURCE_EXTRACTION_SECONDS", 30.0)
 RESOURCE_EXTRACTION_MEMORY_MB = env_int("RESOURCE_EXTRACTION_MEMORY_MB", 512)
+# Uploads: on S3-compatible object storage when a bucket is named, so that every web and
+# worker machine reads the same files; in MEDIA_ROOT otherwise. The bucket stays private:
+# files are only ever streamed through the download page, which keeps the access rules.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    UPLOADS = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            # Empty: boto3 finds credentials itself (an instance role, ~/.aws).
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            # Stored names are made up and unique (resources.models.stored_file_name): a
+            # name already taken is never written over, it gets a suffix.
+            "file_overwrite": False,
+        },
+    }
+else:
+    UPLOADS = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": UPLOADS,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
