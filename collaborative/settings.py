@@ -388,6 +388,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
 }
+# Beat may run on several machines at once: before sending a due task, each beat claims
+# its slot in Redis, and only the one that claims it sends (collaborative.celery).
+CELERY_BEAT_SCHEDULER = "collaborative.celery:OneSendPerSlot"
 # What beat enqueues, and when (Europe/London). Every task is safe to repeat: the
 # outbox's unique keys decide what is sent, so a late or doubled run sends nothing twice.
 CELERY_BEAT_SCHEDULE = {
