@@ -42,7 +42,16 @@ def _each_app_service(read):
 
 
 def test_stack_runs_the_portal_beside_its_services():
-    assert set(SERVICES) == {"db", "redis", "mailcatcher", "migrate", "web", "worker", "beat"}
+    assert set(SERVICES) == {
+        "db",
+        "redis",
+        "mailcatcher",
+        "migrate",
+        "web",
+        "worker",
+        "beat",
+        "proxy",
+    }
 
 
 def test_database_and_broker_are_pinned_and_report_their_health():
@@ -105,10 +114,47 @@ def test_every_app_service_allows_local_http():
     )
 
 
-def test_web_runs_the_portal_under_gunicorn_on_port_8000():
-    web = SERVICES["web"]
+def test_web_runs_the_portal_under_gunicorn_on_port_8000_behind_the_proxy():
+    web, proxy = SERVICES["web"], SERVICES["proxy"]
     assert web["command"][:4] == ["gunicorn", "collaborative.wsgi", "--bind", "0.0.0.0:8000"]
-    assert web["ports"] == ["8000:8000"]
+    assert web["expose"] == ["8000"]
+    assert proxy["image"] == "caddy:2"
+    assert proxy["command"] == ["caddy", "reverse-proxy", "--from", ":8000", "--to", "web:8000"]
+    assert proxy["ports"] == ["8000:8000"]
+    assert proxy["depends_on"] == {"web": {"condition": "service_healthy"}}
+
+
+def test_the_portal_counts_rate_limits_by_the_address_the_proxy_passes_on():
+    assert _each_app_service(lambda env: env["ALLAUTH_TRUSTED_PROXY_COUNT"]) == dict.fromkeys(
+        APP_SERVICES, "1"
+    )
+
+
+def test_web_worker_and_beat_can_run_several_containers_each():
+    """`docker compose up --scale web=2 --scale worker=2 --scale beat=2`: a fixed container
+    name or host port would let only one container of a service start."""
+    fixed = {
+        name: tuple(sorted({"container_name", "ports", "hostname"} & set(service)))
+        for name, service in SERVICES.items()
+        if name in ("web", "worker", "beat")
+    }
+    assert fixed == dict.fromkeys(("web", "worker", "beat"), ())
+    assert [name for name, service in SERVICES.items() if "container_name" in service] == []
+
+
+def test_every_app_service_passes_on_the_object_storage_variables():
+    """Set in .env, they put uploads in a bucket every container reads (README, "Running on
+    several machines"); unset, they are empty and uploads stay in the media volume."""
+    names = (
+        "AWS_STORAGE_BUCKET_NAME",
+        "AWS_S3_ENDPOINT_URL",
+        "AWS_S3_REGION_NAME",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+    )
+    assert _each_app_service(lambda env: tuple(env[name] for name in names)) == dict.fromkeys(
+        APP_SERVICES, tuple(f"${{{name}:-}}" for name in names)
+    )
 
 
 def test_worker_and_beat_run_the_portal_celery_app():
