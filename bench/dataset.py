@@ -21,6 +21,8 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
+from collaborative.inputs import page_cache
+
 SIZES = {
     "full": {
         "trusts": 250,
@@ -58,6 +60,8 @@ def generate(*, trusts, people, workshops, bookings, resources, years, seed=2026
         added["bookings"] = _bookings(rng, bookings)
     search.add_resources(resources, rng)
     added["resources"] = resources
+    # Written past the rules: visitors' pages kept from the demo size are out of date.
+    page_cache.site_changed()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

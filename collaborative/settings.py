@@ -184,6 +184,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "collaborative.security.middleware.MFARequiredMiddleware",
     "collaborative.security.middleware.PrivateResponsesMiddleware",
+    # A signed-in person's form (the admin, the profile) may change a public page.
+    "collaborative.inputs.page_cache.ChangesMiddleware",
     "workshops.audit.DoorMiddleware",
 ]
 
@@ -343,6 +345,9 @@ if cache_url := env("CACHE_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Visitors' public pages are kept there too (collaborative/inputs/page_cache.py): at most
+# this long, and never past a change, which makes a new generation.
+PAGE_CACHE_SECONDS = env_seconds("PAGE_CACHE_SECONDS", 600)
 
 # E-mail (Django 6.1 MAILERS). SMTP when SMTP_HOST is set, else a folder of
 # .eml files when MAIL_FILE_PATH is set, else the console.

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 
+from collaborative.inputs import page_cache
 from demo.models import DemoRecord
 from workshops.messages.content import about_booking, about_workshop
 
@@ -83,4 +84,5 @@ def remove():
         if deleted:
             counts[what] = deleted
     DemoRecord.objects.all().delete()
+    page_cache.site_changed()
     return counts

@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 
+from collaborative.inputs import page_cache
 from resources import documents
 from resources.models import Resource
 
@@ -23,6 +24,8 @@ def extract_text(resource_id):
     stored = Resource.objects.filter(pk=resource.pk, file=resource.file.name)
     if stored.update(body_text=text):
         stored.update_search_vector()
+        # The library's search now finds the file's words.
+        page_cache.site_changed()
 
 
 def read_text(resource):

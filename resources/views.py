@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from collaborative.inputs.page_cache import public_page
 from resources import search
 from resources.forms import LibraryForm
 from resources.models import Resource
@@ -14,6 +15,7 @@ def _visible_resources(user):
     return Resource.objects.all() if user.is_staff else Resource.objects.published()
 
 
+@public_page
 def library(request):
     published = Resource.objects.published()
     form = LibraryForm(request.GET, resources=published)
@@ -37,6 +39,7 @@ def library(request):
     )
 
 
+@public_page
 def detail(request, slug):
     resource = get_object_or_404(
         _visible_resources(request.user).select_related("workshop").prefetch_related("themes"),

@@ -129,6 +129,13 @@ def _no_form_sent_yet():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _pages_built_afresh(settings):
+    """Tests make rows with factories, past the rules that tell the page cache: pages are
+    built afresh, except where tests/test_page_cache.py keeps them."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def on_postgres(db):
     if connection.vendor != "postgresql":

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from collaborative.inputs import page_cache
 from collaborative.outbox import mail
 from collaborative.outbox.models import OutgoingEmail
 from collaborative.people.models import DIRECTOR_LEVEL, User, has_verified_email
@@ -76,6 +77,8 @@ def decide_affiliation(
         person.trust = request.trust
         person.stakeholder_body = request.stakeholder_body
         person.save(update_fields=["trust", "stakeholder_body"])
+        # The founding Trusts' page names the steering group's members with their Trust.
+        page_cache.site_changed()
     kind = (
         OutgoingEmail.Kind.AFFILIATION_APPROVED
         if approve

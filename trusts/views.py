@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from collaborative.inputs.page_cache import public_page
 from collaborative.people.models import User
 from demo import registry as demo_registry
 from trusts import services
@@ -15,6 +16,7 @@ from workshops.models import BookingStatus
 from workshops.refusals import BookingError
 
 
+@public_page
 def founding(request):
     """The founding Trusts, under today's name and the name they founded under."""
     return render(
@@ -33,6 +35,7 @@ def founding(request):
     )
 
 
+@public_page
 def member_list(request):
     form = TrustSearchForm(request.GET)
     trusts = form.filter(

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from collaborative.inputs.page_cache import public_page
 from collaborative.inputs.ratelimit import rate_limited
 from collaborative.people import calendar_tokens
 from collaborative.people.models import FunctionalArea, User, has_verified_email
@@ -21,6 +22,7 @@ from trusts.models import Trust
 from workshops.models import Theme, Workshop
 
 
+@public_page
 def home(request):
     next_workshop = (
         Workshop.objects.public()

@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
 from collaborative.inputs.forms import posted
+from collaborative.inputs.page_cache import public_page
 from collaborative.people.models import FunctionalArea
 from resources.models import Resource
 from workshops import refusals
@@ -36,6 +37,7 @@ from workshops.models import Booking, BookingStatus, Invitation, Workshop
 from workshops.steering import agenda
 
 
+@public_page
 def programme(request):
     """The workshops ahead, and the past ones of one year (the latest unless asked)."""
     workshops = Workshop.objects.public().select_related("theme")
@@ -53,6 +55,7 @@ def programme(request):
     )
 
 
+@public_page
 def detail(request, slug):
     """A published workshop. Staff may also preview a draft, which visitors cannot see."""
     workshops = Workshop.objects.all() if request.user.is_staff else Workshop.objects.public()

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from collaborative.inputs import page_cache
 from collaborative.inputs.validators import OneLineFields
 from workshops.models.bookings import PLACE_HOLDING_STATUSES
 from workshops.models.status import StatusIs
@@ -66,7 +67,11 @@ class WorkshopQuerySet(models.QuerySet):
 
     def locked(self, workshop_id):
         """The workshop, reloaded and locked until the transaction ends, so that rules
-        changing its bookings or agenda one at a time see each other's changes."""
+        changing its bookings or agenda one at a time see each other's changes.
+
+        Every rule that changes a workshop, its agenda or its bookings comes through here,
+        so the public pages change when its transaction commits."""
+        page_cache.site_changed()
         return self.select_for_update().get(pk=workshop_id)
 
     def open_for_booking(self, today=None):

@@ -14,9 +14,11 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
+from collaborative.inputs.page_cache import public_page
 from demo import registry as demo_registry
 from workshops.booking import by_year
 from workshops.models import Outcome, Workshop
@@ -117,6 +119,7 @@ def news_items(today=None, *, past_year=None, length=None):
     return (ahead + _past(past, demo))[:length]
 
 
+@public_page
 def news(request):
     """What is ahead, and the past events of one year (the latest unless asked)."""
     today = timezone.localdate()
@@ -133,6 +136,7 @@ def news(request):
     )
 
 
+@method_decorator(public_page, name="__call__")
 class NewsFeed(Feed):
     feed_type = Atom1Feed
     title = "NMHWDC news and events"

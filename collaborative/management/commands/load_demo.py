@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from collaborative import demo_data as accounts_demo
+from collaborative.inputs import page_cache
 from demo import removal
 from demo.models import DemoRecord
 from resources import demo_data as resources_demo
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             # Topic proposals come from the demo steering member, so after the accounts.
             workshops_demo.load_steering_group()
             demo_attendance.load()
+            page_cache.site_changed()
         self.stdout.write(
             f"Demo data loaded: {Trust.objects.count()} Trusts "
             f"({Trust.objects.founding().count()} founding), "
