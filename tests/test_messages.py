@@ -8,12 +8,16 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.db import transaction
+from django.core.mail import mailers
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from collaborative.outbox import mail
 from collaborative.outbox.models import OutgoingEmail
+from collaborative.outbox.reserved_domains import refuse_reserved
 from collaborative.people.models import Seniority
 from tests.factories import (
     AgendaItemFactory,
@@ -698,3 +702,61 @@ def test_send_again_gives_given_up_messages_fresh_attempts(
     given_up.refresh_from_db()
     assert (given_up.state, given_up.attempts) == (OutgoingEmail.State.SENT, 1)
     assert only(mailoutbox).to == [director_a.email]
+
+
+# A batch ------------------------------------------------------------------------------
+
+
+def _invitations(workshop, count):
+    """``count`` invitations to the workshop, each to a director of a Trust of their own."""
+    people = [UserFactory(trust=MembershipFactory().trust) for _ in range(count)]
+    return [
+        OutgoingEmail(
+            kind=OutgoingEmail.Kind.INVITATION,
+            key=f"invitation:batch:{person.pk}",
+            recipient_id=person.pk,
+            about=about_workshop(workshop.pk),
+            context={"book_path": "/workshops/"},
+        )
+        for person in people
+    ]
+
+
+def _queries_delivering(workshop, count):
+    """What delivering a batch of ``count`` invitations asks the database, the claims apart."""
+    ids = [
+        message.pk for message in OutgoingEmail.objects.bulk_create(_invitations(workshop, count))
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        assert mail.deliver(ids, connection=mailers.default) == count
+    claims = [query for query in queries if 'UPDATE "collaborative_outgoingemail"' in query["sql"]]
+    assert len(claims) == count
+    return [
+        query["sql"]
+        for query in queries
+        if query not in claims
+        and query["sql"].split()[0] not in {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "SET"}
+    ]
+
+
+def test_a_batch_reads_what_its_messages_are_about_once_however_many_they_are(mailoutbox):
+    workshop = WorkshopFactory(status=Workshop.Status.OPEN)
+    AgendaItemFactory(workshop=workshop)
+
+    few = _queries_delivering(workshop, 2)
+    many = _queries_delivering(workshop, 6)
+
+    assert len(many) == len(few)
+    assert len(mailoutbox) == 8
+    # Each still names its own Trust, read with the others.
+    trusts = {message.body.split("director at ")[1].split(",")[0] for message in mailoutbox}
+    assert len(trusts) == 8
+
+
+def test_recording_reads_the_recipients_addresses_in_one_query(workshop):
+    messages = _invitations(workshop, 5)
+
+    with CaptureQueriesContext(connection) as queries:
+        allowed = refuse_reserved(messages)
+
+    assert (len(allowed), len(queries)) == (5, 1)

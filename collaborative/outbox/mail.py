@@ -7,7 +7,8 @@ is rendered when it is sent, from ``email/<kind>.subject.txt``, ``.txt`` and
 ``.html``, so it shows things as they are then: the row's ``context`` keeps
 what must be told as it was at the event (a waiting-list position), and what
 else a kind of message says (a workshop, a fresh link, a calendar file) comes
-from the part that owns it, registered with ``register`` when the apps load.
+from the part that owns it, registered with ``register`` when the apps load,
+each part loading what a whole batch is about at once.
 """
 
 import contextlib
@@ -122,6 +123,7 @@ def deliver(ids, *, connection):
     )
     if not messages:
         return 0
+    prepare(messages)
     try:
         connection.open()
     except OSError as error:
@@ -218,24 +220,42 @@ class Attachment:
 
 
 # Per kind (None: every message), what the owning parts add at sending time.
+_PREPARE = defaultdict(list)
 _CONTEXT = defaultdict(list)
 _ATTACHMENTS = defaultdict(list)
 
 
-def register(*kinds, context=None, attachments=None):
+def register(*kinds, context=None, attachments=None, prepare=None):
     """Teach the outbox what a kind of message says, from the part that owns it.
 
     ``context(message)`` returns what the templates need beyond the row's
     stored ``context``: things as they are when the message goes, and links
     signed then, so the row keeps no key. ``attachments(message, context)``
-    returns the ``Attachment``s it carries. With no kinds, ``context`` is added
-    to every message. Called from an AppConfig's ``ready()``; registering the
-    same function twice is harmless.
+    returns the ``Attachment``s it carries. ``prepare(messages)`` is called once
+    a batch, before any of it is rendered, with the batch's messages of these
+    kinds: the part loads what they are about in a few queries and keeps it on
+    them, instead of each message asking again. With no kinds, a provider serves
+    every message. Called from an AppConfig's ``ready()``; registering the same
+    function twice is harmless.
     """
     for kind in kinds or (None,):
-        for providers, provider in ((_CONTEXT, context), (_ATTACHMENTS, attachments)):
+        for providers, provider in (
+            (_PREPARE, prepare),
+            (_CONTEXT, context),
+            (_ATTACHMENTS, attachments),
+        ):
             if provider is not None and provider not in providers[kind]:
                 providers[kind].append(provider)
+
+
+def prepare(messages):
+    """Let each part load what these messages are about at once: one call per provider."""
+    batches = defaultdict(list)
+    for message in messages:
+        for provider in (*_PREPARE[None], *_PREPARE[message.kind]):
+            batches[provider].append(message)
+    for provider, its_messages in batches.items():
+        provider(its_messages)
 
 
 def context_for(message):

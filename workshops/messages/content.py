@@ -10,7 +10,7 @@ file that is not the attendee's own.
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, Q, Value, prefetch_related_objects
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -93,7 +93,12 @@ def workshop_titles(messages):
 
 
 def workshop_and_booking(message):
-    """The workshop and booking a message is about, as they are now (booking None if none)."""
+    """The workshop and booking a message is about, as they are now (booking None if none).
+
+    Read from the message when its batch was prepared (``prepare_batch``), else loaded.
+    """
+    if prepared := getattr(message, PREPARED, None):
+        return prepared
     name, _, pk = message.about.partition(":")
     if name == "booking":
         booking = Booking.objects.select_related("workshop", "person", "booked_by").get(pk=pk)
@@ -103,11 +108,46 @@ def workshop_and_booking(message):
     return None, None
 
 
+# Where a prepared message keeps its workshop and booking.
+PREPARED = "workshop_and_booking"
+
+
+def prepare_batch(messages):
+    """Load the workshops and bookings of a batch about to go, in a few queries for the batch.
+
+    Each message keeps its workshop and booking as they are now, with the workshop's
+    agenda and the recipient's Trust or stakeholder body that the templates show. One
+    about something since deleted keeps nothing, and fails alone when it is rendered.
+    """
+    ids = {"workshop": set(), "booking": set()}
+    for message in messages:
+        name, _, pk = message.about.partition(":")
+        if name in ids:
+            ids[name].add(int(pk))
+    bookings = Booking.objects.select_related("workshop", "person", "booked_by").in_bulk(
+        ids["booking"]
+    )
+    workshops = Workshop.objects.in_bulk(ids["workshop"])
+    # One object per workshop, so its agenda is loaded once, whoever the message is for.
+    for booking in bookings.values():
+        booking.workshop = workshops.setdefault(booking.workshop_id, booking.workshop)
+    prefetch_related_objects(list(workshops.values()), "agenda_items")
+    people = [message.recipient for message in messages if message.recipient is not None]
+    prefetch_related_objects(people, "trust", "stakeholder_body")
+    for message in messages:
+        name, _, pk = message.about.partition(":")
+        if name == "workshop" and int(pk) in workshops:
+            setattr(message, PREPARED, (workshops[int(pk)], None))
+        elif name == "booking" and int(pk) in bookings:
+            booking = bookings[int(pk)]
+            setattr(message, PREPARED, (booking.workshop, booking))
+
+
 # What it says ---------------------------------------------------------------------------
 
 
 def register_messages():
-    mail.register(*ABOUT_WORKSHOPS, context=workshop_context)
+    mail.register(*ABOUT_WORKSHOPS, context=workshop_context, prepare=prepare_batch)
     mail.register(*PUBLISHES_CALENDAR, *CANCELS_CALENDAR, attachments=_calendar_attachment)
     mail.register(Kind.COLLEAGUE_ACCOUNT, context=_colleague_account_context)
     # A decision on a request to be linked points to the programme the person may now book.
@@ -175,6 +215,7 @@ def _booker_copy_context(message, workshop, booking):
         about=message.about,
         context=message.context,
     )
+    setattr(original, PREPARED, (workshop, booking))
     subject, text = mail.render_text(
         f"email/{original.kind}", {**mail.context_for(original), "video_link": ""}
     )
