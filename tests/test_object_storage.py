@@ -4,7 +4,8 @@ A real S3-compatible server (moto's, on a free local port) holds the bucket. The
 is uploaded through the admin in this process; a real Celery worker reads its text for
 search and a gunicorn serves it, each a process of its own that knows the file only by
 the storage settings (``AWS_*``), as a second machine would. Waits follow events (the
-worker's index, gunicorn's "Listening"), with timeouts only against a hang.
+worker's log of the finished task, gunicorn's "Listening"), with timeouts only against a
+hang.
 """
 
 import hashlib
@@ -126,10 +127,11 @@ def test_an_upload_to_object_storage_is_indexed_by_a_worker_and_served_by_anothe
         response = post_to_admin(admin_client, upload("supervision.pdf", content))
         assert response.status_code == 302
         resource = Resource.objects.get()
+        worker_log = tmp_path / "worker.log"
         real_worker.until(
-            lambda: Resource.objects.filter(pk=resource.pk).exclude(body_text="").exists(),
+            lambda: re.search(r"extract_resource_text\[\S+\] succeeded", worker_log.read_text()),
             what="the worker reading the file's text",
-            log=tmp_path / "worker.log",
+            log=worker_log,
         )
 
     stored = [item.key for item in bucket.objects.all()]
