@@ -17,11 +17,11 @@ manager; ``None`` is the portal's own scheduled work.
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from collaborative.people.models import FunctionalArea, has_verified_email
-from trusts.models import AffiliationRequest
+from collaborative.people.models import FunctionalArea, User, has_verified_email
+from trusts.models import AffiliationRequest, Trust
 from workshops import refusals, wording
 from workshops.audit import current_door
 from workshops.feedback import survey
@@ -134,6 +134,9 @@ def check_may_book_for_trust(person):
         )
     if not has_verified_email(person):
         raise refusals.NotVerified()
+    if not User.trust.is_cached(person):
+        # The Trust and its membership in one query, kept for the words of refusals.
+        person.trust = Trust.objects.select_related("membership").get(pk=person.trust_id)
     _check_member(person.trust)
 
 
@@ -199,10 +202,12 @@ def _status_for_place(workshop, person):
 
 
 def _save_new(booking):
-    """Insert, turning a constraint violation (a rule the lock missed) into a refusal."""
+    """Insert, turning a constraint violation (a rule the lock missed) into a refusal.
+
+    No savepoint of its own: the refusal ends the rule, whose transaction rolls back.
+    """
     try:
-        with transaction.atomic():
-            booking.save()
+        booking.save()
     except IntegrityError as error:
         raise refusals.BookingError(
             "Someone else changed this workshop's bookings at the same moment. Please try again."
@@ -235,10 +240,18 @@ def book_place(*, workshop, person, booked_by, functional_area=None, access_need
             )
     functional_area = functional_area or person.functional_area
     _check_functional_area(functional_area)
+    # Inside the lock, as little as may be: one count of the workshop's bookings decides,
+    # and the refusals' words are looked up only when there is a refusal to give.
     workshop = Workshop.objects.locked(workshop.pk)
     _check_open(workshop, timezone.localdate(now))
-    _check_not_booked(workshop, person, for_self=person.pk == booked_by.pk)
-    _check_trust_caps(workshop, booked_by.trust_id, functional_area)
+    counted = _count_bookings(workshop, person, booked_by.trust_id, functional_area, now)
+    if counted["booked"]:
+        _check_not_booked(workshop, person, for_self=person.pk == booked_by.pk)
+    if (workshop.one_per_functional_area and counted["area_held"]) or (
+        counted["trust_held"] >= workshop.places_per_trust
+    ):
+        _check_trust_caps(workshop, booked_by.trust_id, functional_area)
+    workshop.places_taken = counted["held"]  # what places_left reads, instead of counting
     status = (
         _status_for_place(workshop, person) if workshop.places_left() > 0 else BookingStatus.WAITING
     )
@@ -255,9 +268,31 @@ def book_place(*, workshop, person, booked_by, functional_area=None, access_need
             access_needs=access_needs,
         )
     )
+    workshop.places_taken += booking.holds_a_place
+    if status == BookingStatus.WAITING:
+        # Those waiting before it, in the waiting list's order: by request time, then id.
+        booking.position = counted["waiting_before"] + 1
     booking.log(Action.BOOKED, by=booked_by, status=status, **_access_needs_given(access_needs))
     notify.booking_made(booking)
     return booking
+
+
+def _count_bookings(workshop, person, trust_id, functional_area, now):
+    """What ``book_place`` decides on, in one query of the locked workshop's bookings: the
+    places held, the person's active booking, the Trust's places and the functional area's
+    holder, and how many wait ahead of a booking requested ``now``.
+
+    A separate statement after the lock, so that it sees what the previous holder wrote.
+    """
+    holding = Q(status__in=Booking.PLACE_HOLDING_STATUSES)
+    of_trust = holding & Q(trust_id=trust_id)
+    return workshop.bookings.aggregate(
+        held=Count("pk", filter=holding),
+        booked=Count("pk", filter=Q(person=person, status__in=Booking.ACTIVE_STATUSES)),
+        trust_held=Count("pk", filter=of_trust),
+        area_held=Count("pk", filter=of_trust & Q(functional_area=functional_area)),
+        waiting_before=Count("pk", filter=Q(status=BookingStatus.WAITING, requested_at__lte=now)),
+    )
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ person's to see, so that other Trusts' bookings cannot even be told to exist.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -88,7 +88,11 @@ def book(request, slug):
     """Book a place. People book their own; a Trust's confirmed directors also book for
     colleagues, and only for colleagues once they have a place themselves
     (``?for=colleague`` starts the form on a colleague)."""
-    workshop = get_object_or_404(Workshop.objects.public().with_places_taken(), slug=slug)
+    own_booking = Booking.objects.active().filter(workshop=OuterRef("pk"), person=request.user.pk)
+    workshop = get_object_or_404(
+        Workshop.objects.public().with_places_taken().annotate(has_own_booking=Exists(own_booking)),
+        slug=slug,
+    )
     full = workshop.places_left() == 0
     mode = _booking_mode(request.user, workshop)
     if mode == COLLEAGUE and request.method == "POST" and request.POST.get("attendee") == MYSELF:
@@ -409,10 +413,11 @@ def _needs_profile(refusal, person):
 
 def _booking_mode(person, workshop):
     """Who the booking form can book for: MYSELF, COLLEAGUE (a director who has a place
-    already), or None: a director chooses."""
+    already), or None: a director chooses. ``workshop.has_own_booking`` is annotated by
+    the booking page's query."""
     if not rules.manages_trust_bookings(person):
         return MYSELF
-    if workshop.bookings.active().filter(person=person).exists():
+    if workshop.has_own_booking:
         return COLLEAGUE
     return None
 
@@ -528,20 +533,25 @@ def _booking_context(request, booking):
 
 
 def _book(booker, workshop, form):
-    """Book the place the form asks for, all or nothing: a refusal leaves no new account behind."""
+    """Book the place the form asks for, all or nothing: a refusal leaves no new account behind.
+
+    One's own place is the rule's own transaction; a colleague's wraps their new account in it.
+    """
+    if not form.for_colleague:
+        return _book_place(booker, booker, workshop, form), False
     with transaction.atomic():
-        if form.for_colleague:
-            person, new_account = find_or_create_colleague(booker=booker, **form.colleague())
-        else:
-            person, new_account = booker, False
-        booking = rules.book_place(
-            workshop=workshop,
-            person=person,
-            booked_by=booker,
-            functional_area=form.functional_area(),
-            access_needs=form.cleaned_data.get("access_needs", ""),
-        )
-    return booking, new_account
+        person, new_account = find_or_create_colleague(booker=booker, **form.colleague())
+        return _book_place(booker, person, workshop, form), new_account
+
+
+def _book_place(booker, person, workshop, form):
+    return rules.book_place(
+        workshop=workshop,
+        person=person,
+        booked_by=booker,
+        functional_area=form.functional_area(),
+        access_needs=form.cleaned_data.get("access_needs", ""),
+    )
 
 
 def _is_repeat(existing, booker, form):
@@ -561,7 +571,8 @@ def _outcome(booking, viewer, new_account=False):
         who = "you are" if mine else f"{booking.person} is"
         text = (
             f"The workshop {workshop} is full, so {who} on the waiting list at position "
-            f"{booking.waiting_position()}. If a place comes up, it will be offered here."
+            f"{getattr(booking, 'position', None) or booking.waiting_position()}. "
+            "If a place comes up, it will be offered here."
         )
     elif booking.status == BookingStatus.AWAITING_APPROVAL:
         who = "Your place" if mine else f"{booking.person}'s place"

@@ -54,7 +54,8 @@ def _about(booking, kind, event, *, person=None, **context):
     return OutgoingEmail(
         kind=kind,
         key=f"{event}:b{booking.pk}.{booking.calendar_sequence}:p{person.pk}",
-        recipient_id=person.pk,
+        # The person itself, not only the id: the outbox reads the address without a query.
+        recipient=person,
         about=about_booking(booking.pk),
         context={"sequence": booking.sequence, "attendee": str(booking.person), **context},
     )
@@ -71,7 +72,7 @@ def _booker_copy(booking, message):
     return OutgoingEmail(
         kind=Kind.BOOKER_COPY,
         key=f"copy:{message.key}:p{booker.pk}",
-        recipient_id=booker.pk,
+        recipient=booker,
         about=message.about,
         context={**message.context, "copy_of": message.kind, "copy_to": message.recipient_id},
     )
@@ -110,7 +111,8 @@ def booking_made(booking):
     elif booking.status == BookingStatus.AWAITING_APPROVAL:
         message = _about(booking, Kind.AWAITING_APPROVAL, "awaiting-approval")
     elif booking.status == BookingStatus.WAITING:
-        position = booking.waiting_position()
+        # The rule that made it may have counted the position already, inside its lock.
+        position = getattr(booking, "position", None) or booking.waiting_position()
         message = _about(booking, Kind.WAITING_LIST, "waiting", position=position)
     else:
         return
