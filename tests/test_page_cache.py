@@ -319,6 +319,22 @@ def test_an_affiliation_decided_through_the_rules_is_seen_on_the_founding_page(
     assert "Alex Morgan" in text(client.get(founding))
 
 
+def test_a_steering_members_name_changed_on_their_profile_is_seen_on_the_founding_page(
+    client, steering_member
+):
+    founding = reverse("trusts:founding")
+    assert "Alex Morgan" in text(client.get(founding))
+    member = Client()
+    member.force_login(steering_member)
+
+    member.post(
+        reverse("profile"),
+        {"full_name": "Alex Morgan-Reid", "functional_area": steering_member.functional_area},
+    )
+
+    assert "Alex Morgan-Reid" in text(client.get(founding))
+
+
 def admin_client(client, operations_manager):
     operations_manager.groups.add(Group.objects.get(name=PROGRAMME_OPERATIONS_GROUP))
     staff = Client()
