@@ -60,4 +60,5 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin porta
 USER portal
 
 EXPOSE 8000
+# Workers and threads come from gunicorn.conf.py, read from /app.
 CMD ["gunicorn", "collaborative.wsgi", "--bind", "0.0.0.0:8000"]

@@ -20,7 +20,7 @@ from bench import report, stack
 
 PIECES = ("queries", "pages", "memory", "search", "booking", "invitations")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
-# Two connections for each of gunicorn's two sync workers.
+# Two connections for each of gunicorn's two worker processes.
 CONNECTIONS = 4
 PUBLIC_TARGET = 0.5
 SIGNED_IN_TARGET = 0.15
@@ -87,7 +87,7 @@ class Run:
         stack.start_smtp(self.processes, self.smtp_port)
         stack.start_worker(self.processes, self.env)
         stack.start_gunicorn(self.processes, self.env, self.port)
-        self.say(f"gunicorn (2 sync workers) on 127.0.0.1:{self.port}, Celery worker, SMTP sink")
+        self.say(f"gunicorn (gunicorn.conf.py) on 127.0.0.1:{self.port}, Celery worker, SMTP sink")
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-HOW = """Made by `make bench` (`python -m bench all`; README, "Benchmarks"): gunicorn with 2 sync
-workers and production settings, PostgreSQL, Redis, a Celery worker and an SMTP sink, all
-on 127.0.0.1. Pages are loaded for 5 s each with 4 connections at the large data set, each
-between two loads of the bare view; its ratio is its requests/s over their average. Every
-figure is measured in the same run as its reference, so a busy machine lowers the rates
-more than the ratios."""
+HOW = """Made by `make bench` (`python -m bench all`; README, "Benchmarks"): gunicorn as
+production runs it (`gunicorn.conf.py`: 2 workers of 4 threads) with production settings,
+PostgreSQL, Redis, a Celery worker and an SMTP sink, all on 127.0.0.1. Pages are loaded
+for 5 s each with 4 connections at the large data set, each between two loads of the bare
+view; its ratio is its requests/s over their average. Every figure is measured in the same
+run as its reference, so a busy machine lowers the rates more than the ratios."""
 
 
 @dataclass

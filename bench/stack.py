@@ -1,9 +1,10 @@
 """The production-shaped stack the benchmarks run against, started and stopped by them.
 
-gunicorn (two sync workers, ``DJANGO_ENV=production``), a Celery worker and an aiosmtpd
-sink are processes of the benchmark's own; PostgreSQL and Redis are this machine's
-servers, used through a database (``nmhwdc_bench``, made fresh each run) and two Redis
-databases of the benchmark's own. Everything listens and is reached on 127.0.0.1.
+gunicorn (``DJANGO_ENV=production``; workers and threads as production has them, from
+``gunicorn.conf.py``), a Celery worker and an aiosmtpd sink are processes of the
+benchmark's own; PostgreSQL and Redis are this machine's servers, used through a database
+(``nmhwdc_bench``, made fresh each run) and two Redis databases of the benchmark's own.
+Everything listens and is reached on 127.0.0.1.
 """
 
 import asyncio
@@ -160,7 +161,8 @@ def start_worker(processes, env):
     )
 
 
-def start_gunicorn(processes, env, port, workers=2):
+def start_gunicorn(processes, env, port):
+    """gunicorn as production runs it: workers and threads come from ``gunicorn.conf.py``."""
     processes.start(
         "gunicorn",
         [
@@ -170,10 +172,6 @@ def start_gunicorn(processes, env, port, workers=2):
             "collaborative.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
             "--log-level",
             "warning",
         ],
