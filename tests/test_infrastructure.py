@@ -245,7 +245,7 @@ def _production_env(directory, **extra):
     """Production settings confined to ``directory``: SQLite, static and media files.
 
     Production refuses to start without a mail server and a shared cache; these
-    processes send no mail and count no rate limit, so neither is reached.
+    processes send no mail, count no rate limit and keep no page, so neither is reached.
     """
     return {
         "PATH": os.environ.get("PATH", ""),
@@ -259,6 +259,7 @@ def _production_env(directory, **extra):
         "MEDIA_ROOT": str(directory / "media"),
         "SMTP_HOST": "smtp.invalid",
         "CACHE_URL": "redis://cache.invalid:6379/0",
+        "PAGE_CACHE_SECONDS": "0",
         **extra,
     }
 
