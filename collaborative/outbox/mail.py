@@ -23,7 +23,6 @@ from itertools import batched
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
@@ -118,9 +117,6 @@ def deliver(ids, *, connection):
     at most the one message on the wire per worker process, never a batch; and
     its Message-ID is the same on every attempt, so mail programs can drop the
     copy. ``tests/test_real_worker.py`` and ``bench/faults.py`` measure it.
-    The commit does not wait for the disk, so a crash of the database server itself
-    widens that window to its last fraction of a second
-    (``_commit_without_waiting_for_the_disk``).
     """
     messages = list(
         OutgoingEmail.objects.unsent().filter(pk__in=ids).select_related("recipient").order_by("pk")
@@ -155,7 +151,6 @@ def _deliver_one(message, connection):
         return 0
     try:
         with transaction.atomic():
-            _commit_without_waiting_for_the_disk()
             if not _claim(message):
                 return 0
             connection.send_messages([email])
@@ -168,21 +163,6 @@ def _deliver_one(message, connection):
         _failed([message], error)
         raise
     return 1
-
-
-def _commit_without_waiting_for_the_disk():
-    """Let this transaction's commit return before PostgreSQL has written it to disk.
-
-    Waiting for the disk after every message made delivery as slow as the disk (6 ms a
-    message when the machine is busy). The commit is still seen at once by every worker
-    and survives this worker dying: what the fault tests pin holds. Only a crash of the
-    database server itself, within three ``wal_writer_delay``s (0.6 s by default) of the
-    commit, could lose the mark, and the messages marked in that instant go again, each
-    with its same Message-ID.
-    """
-    if db_connection.vendor == "postgresql":
-        with db_connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _claim(message):
