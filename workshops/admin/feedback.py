@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from workshops.admin.steering import ReadOnlyAdmin
-from workshops.feedback.survey import MIN_ANSWERS_SHOWN
 from workshops.models import FeedbackAnswer, FeedbackRequest
+from workshops.models.feedback import MIN_ANSWERS_SHOWN
 
 
 @admin.register(FeedbackAnswer)

@@ -33,11 +33,9 @@ from workshops.models import (
     FeedbackRequest,
     Workshop,
 )
-from workshops.models.feedback import Rating
+from workshops.models.feedback import MIN_ANSWERS_SHOWN, Rating, closes_on
 
 ASK_WITHIN_DAYS = 14
-OPEN_FOR_DAYS = 60
-MIN_ANSWERS_SHOWN = 3
 QUESTIONS = {
     "usefulness": "Overall, how useful was the workshop?",
     "relevance": "How relevant was it to your organisation's work?",
@@ -130,10 +128,6 @@ def find_request(token: str) -> FeedbackRequest | None:
         .filter(token=token)
         .first()
     )
-
-
-def closes_on(workshop: Workshop) -> datetime.date:
-    return workshop.date + datetime.timedelta(days=OPEN_FOR_DAYS)
 
 
 def why_closed(request: FeedbackRequest, today: datetime.date | None = None) -> str | None:

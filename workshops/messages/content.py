@@ -20,7 +20,7 @@ from collaborative.outbox.models import OutgoingEmail
 from collaborative.people.adapters import confirm_address_url, set_password_url
 from collaborative.people.models import User
 from workshops.messages.calendar import booking_event, ics
-from workshops.models import Booking, BookingStatus, SignOffRule, Workshop
+from workshops.models import Booking, BookingStatus, SignOffRule, Workshop, feedback
 
 Kind = OutgoingEmail.Kind
 
@@ -224,13 +224,12 @@ def _booker_copy_context(message, workshop, booking):
 
 def _feedback_context(message, workshop, booking):
     """The feedback link, made from the booking's request when the e-mail is sent."""
-    from workshops.feedback import survey  # survey imports notify, which imports this module
 
     return {
         "feedback_url": mail.portal_url(booking.feedback_request.get_absolute_url()),
         "workshop_date": mail.long_date(workshop.date),
-        "closes_on": mail.long_date(survey.closes_on(workshop)),
-        "min_answers": survey.MIN_ANSWERS_SHOWN,
+        "closes_on": mail.long_date(feedback.closes_on(workshop)),
+        "min_answers": feedback.MIN_ANSWERS_SHOWN,
     }
 
 

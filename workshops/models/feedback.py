@@ -10,6 +10,7 @@ that neither its order nor its moment can be matched against the requests. The s
 group reads the answers without knowing whose they are.
 """
 
+import datetime
 import secrets
 import uuid
 
@@ -17,6 +18,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+OPEN_FOR_DAYS = 60
+# Results show once this many have answered, so that no one's answers can be picked out.
+MIN_ANSWERS_SHOWN = 3
+
+
+def closes_on(workshop) -> datetime.date:
+    """The last day a feedback link about this workshop takes an answer."""
+    return workshop.date + datetime.timedelta(days=OPEN_FOR_DAYS)
 
 
 def new_feedback_token():
