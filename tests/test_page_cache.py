@@ -415,3 +415,28 @@ def test_demo_data_removed_by_the_command_is_gone_from_the_pages(client, committ
         call_command("remove_demo", stdout=io.StringIO())
 
     assert "A made-up workshop" not in text(client.get(programme))
+
+
+# When the cache is down ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [PUBLIC_PAGES["home"], PUBLIC_PAGES["programme"]])
+def test_a_visitor_still_gets_the_page_when_the_cache_cannot_be_reached(
+    client, workshop, settings, url, caplog
+):
+    """Keeping pages is a speed-up, not a dependency: with Redis unreachable the page is
+    built afresh, and the log says so."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Nothing listens on port 1 of the loopback address.
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        }
+    }
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "ETag" not in response.headers
+    assert "Page cache unreachable" in caplog.text

@@ -239,9 +239,7 @@ def _add_trusts(count, kind):
     ("url_name", "kind"),
     [("trusts:list", Membership.Kind.MEMBER), ("trusts:founding", Membership.Kind.FOUNDING)],
 )
-def test_the_trusts_pages_take_as_many_queries_for_thirty_trusts_as_for_two(
-    client, url_name, kind
-):
+def test_the_trusts_pages_take_as_many_queries_for_thirty_trusts_as_for_two(client, url_name, kind):
     _add_trusts(2, kind)
     client.get(reverse(url_name))  # the first request also fills Django's content-type cache
     two, _ = queries_to_get(client, reverse(url_name))

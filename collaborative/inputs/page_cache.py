@@ -17,6 +17,7 @@ page it holds.
 """
 
 import hashlib
+import logging
 import secrets
 from functools import wraps
 
@@ -28,6 +29,8 @@ from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
 # Stands where the page's nonce was; never sent, and never in a page's own text.
@@ -112,8 +115,13 @@ def public_page(view):
         address = f"{timezone.localdate()}|{request.get_host()}|{request.get_full_path()}"
         key = "page-cache:page:" + hashlib.sha256(address.encode()).hexdigest()
         # One round trip: the kept page says which generation it was built in.
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY) or current_generation()
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY) or current_generation()
+        except Exception:
+            # The cache is down: the page is built afresh, as for a signed-in person.
+            logger.warning("Page cache unreachable; serving %s uncached", request.path)
+            return view(request, *args, **kwargs)
         etag = '"' + hashlib.sha256(f"{generation}|{key}".encode()).hexdigest()[:32] + '"'
         if (unchanged := get_conditional_response(request, etag=etag)) is not None:
             unchanged.headers["ETag"] = etag
@@ -126,7 +134,10 @@ def public_page(view):
             if not _keepable(request, response):
                 return response
             kept = {"generation": generation, **_kept(request, response)}
-            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("Page cache unreachable; %s not kept", request.path)
         response.headers["ETag"] = etag
         # Kept by the browser, but asked about again each time (a 304 when unchanged).
         patch_cache_control(response, private=True, no_cache=True)
