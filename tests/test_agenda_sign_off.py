@@ -15,7 +15,7 @@ from collaborative.outbox.models import OutgoingEmail
 from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import AgendaItemFactory, UserFactory, WorkshopFactory
 from workshops.models import AgendaComment, SignOffRule, Workshop
-from workshops.steering import agenda, sign_off
+from workshops.steering import agenda, decisions
 from workshops.steering.agenda import AgendaError
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def sign(workshop, member, decision=SIGNED_OFF, comment=""):
 
 
 def signed(workshop):
-    return [str(person) for person in sign_off.state(workshop).signed_off]
+    return [str(person) for person in decisions.state(workshop).signed_off]
 
 
 # The rule ----------------------------------------------------------------------------
@@ -102,7 +102,7 @@ def test_a_chair_no_longer_on_the_steering_group_leaves_the_rule_unmet_and_says_
     members[2].save()
 
     assert sign(draft, members[0]) == Workshop.Status.DRAFT
-    assert "no member of the steering group is named as chair" in sign_off.state(draft).progress
+    assert "no member of the steering group is named as chair" in decisions.state(draft).progress
 
 
 def test_a_number_beyond_the_steering_group_is_never_met_and_says_so(draft, members):
@@ -110,7 +110,7 @@ def test_a_number_beyond_the_steering_group_is_never_met_and_says_so(draft, memb
 
     for member in members:
         assert sign(draft, member) == Workshop.Status.DRAFT
-    assert sign_off.state(draft).progress == (
+    assert decisions.state(draft).progress == (
         "The rule needs 4 sign-offs, and the steering group has 3 members: ask the programme "
         "operations manager to change the rule."
     )
@@ -154,7 +154,7 @@ def test_a_members_latest_decision_is_the_one_that_counts(draft, members):
     sign(draft, members[0], CHANGES, "Give the groups more time.")
     sign(draft, members[0])
 
-    state = sign_off.state(draft)
+    state = decisions.state(draft)
     assert (signed(draft), state.changes_requested) == (["Alex Morgan"], [])
     assert AgendaComment.objects.filter(workshop=draft, author=members[0]).count() == 2
 
@@ -292,13 +292,13 @@ def test_two_members_signing_off_at_once_agree_the_agenda_once(
 ):
     # Each sign-off reads the decisions a moment after writing its own: without the lock on
     # the workshop, each would see only its own and neither would agree the agenda.
-    reading = sign_off.state
+    reading = decisions.state
 
     def slow_state(*args, **kwargs):
         time.sleep(0.3)
         return reading(*args, **kwargs)
 
-    monkeypatch.setattr(sign_off, "state", slow_state)
+    monkeypatch.setattr(decisions, "state", slow_state)
     SignOffRule.current()  # made once, as in use; making it in the race would queue the two
     barrier = threading.Barrier(2)
     errors = []

@@ -24,7 +24,7 @@ def refused(response):
     return response.status_code == 400 and REFUSAL in response.content.decode()
 
 
-# NUL and lone surrogates: refused before any view (collaborative.inputs.middleware) --------
+# NUL and lone surrogates: refused before any view (collaborative.inputs.refuse) --------
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from workshops.models import (
     SignOffRule,
     Workshop,
 )
-from workshops.steering import agenda, history, sign_off
+from workshops.steering import agenda, decisions, history
 
 # Short names for the places-per-area column, in FunctionalArea's order.
 AREA_SHORT_NAMES = {
@@ -263,7 +263,7 @@ class WorkshopAdmin(SafeDateHierarchy, through_rules.RuleFormAdmin):
                 "opts": self.model._meta,
                 "rule": rule.describe(),
                 "workshops": [
-                    (workshop, sign_off.state(workshop, rule).progress) for workshop in queryset
+                    (workshop, decisions.state(workshop, rule).progress) for workshop in queryset
                 ],
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "error": "Enter the reason for the override"

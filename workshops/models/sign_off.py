@@ -2,7 +2,7 @@
 
 Imported at the bottom of ``workshops.models``, where Django looks for the app's models.
 The rules that write them are in ``workshops.steering.agenda``; what a set of decisions amounts
-to under the rule is worked out in ``workshops.steering.sign_off``.
+to under the rule is worked out in ``workshops.steering.decisions``.
 """
 
 from django.conf import settings

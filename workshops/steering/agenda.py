@@ -33,7 +33,7 @@ from workshops.models import (
     Workshop,
     WorkshopChange,
 )
-from workshops.steering import sign_off
+from workshops.steering import decisions
 from workshops.steering.history import differences, record_change
 
 # What a steering member may set on a workshop; capacity, booking dates and the video
@@ -197,7 +197,7 @@ def change_workshop(
 #
 # Steering members comment on a draft and each signs it off or asks for changes. The
 # agenda is agreed when the sign-offs meet the rule the operations manager set
-# (``SignOffRule``, worked out in ``workshops.steering.sign_off``), in the transaction of the
+# (``SignOffRule``, worked out in ``workshops.steering.decisions``), in the transaction of the
 # sign-off that meets it. Any change to the draft after that means its earlier decisions
 # no longer count: members signed off what they read, not what it became.
 
@@ -316,7 +316,7 @@ def sign_off_agenda(
         after_agreement=False,
     )
     if decision == Decision.SIGNED_OFF:
-        result = sign_off.state(workshop)
+        result = decisions.state(workshop)
         if result.met:
             names = ", ".join(str(person) for person in result.signed_off)
             _agree(
@@ -338,7 +338,7 @@ def agree_agenda(*, workshop: Workshop, agreed_by: User, override_reason: str = 
     """
     workshop = Workshop.objects.locked(workshop.pk)
     _check_draft(workshop)
-    result = sign_off.state(workshop)
+    result = decisions.state(workshop)
     override_reason = override_reason.strip()
     if result.met and not override_reason:
         names = ", ".join(str(person) for person in result.signed_off)

@@ -23,7 +23,7 @@ from collaborative.people.roles import sits_on_steering_group
 from workshops.engagement import OUTLINE
 from workshops.feedback import survey
 from workshops.models import AgendaComment, AgendaItem, TopicProposal, TopicSupport, Workshop
-from workshops.steering import agenda, planning, sign_off
+from workshops.steering import agenda, decisions, planning
 from workshops.steering.forms import (
     AgendaCommentForm,
     AgendaItemForm,
@@ -193,7 +193,7 @@ def _workshop_page(request, slug, comment_form=None):
 
 def _sign_off_context(workshop, viewer):
     """The sign-off section: the rule, each member's decision, the discussion."""
-    state = sign_off.state(workshop)
+    state = decisions.state(workshop)
     open_request = (
         workshop.sign_off_requests.filter(is_open=True).select_related("asked_by").first()
     )
@@ -333,7 +333,7 @@ def sign_off_agenda(request, slug):
                     "meets the steering group's rule, so it is agreed and now public."
                 )
             elif form.cleaned_data["decision"] == AgendaComment.Decision.SIGNED_OFF:
-                text = f"You signed off the agenda. {sign_off.state(workshop).progress}"
+                text = f"You signed off the agenda. {decisions.state(workshop).progress}"
             else:
                 text = "You asked for changes. The other members see your comment."
             messages.success(request, text)
