@@ -16,8 +16,9 @@ manager; ``None`` is the portal's own scheduled work.
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from collaborative.people.models import FunctionalArea, User, has_verified_email
@@ -34,6 +35,7 @@ from workshops.models import (
     CancellationReason,
     Invitation,
     Workshop,
+    WorkshopChange,
 )
 from workshops.steering import history
 
@@ -42,7 +44,7 @@ Action = BookingEvent.Action
 CHANGEABLE_STATUSES = (Workshop.Status.OPEN, Workshop.Status.CLOSED)
 
 
-def _lock_booking(booking):
+def _lock_booking(booking: Booking) -> tuple[Workshop, Booking]:
     """Lock the booking's workshop, then reload the booking inside the lock."""
     workshop = Workshop.objects.locked(booking.workshop_id)
     booking = Booking.objects.select_related("person", "trust", "booked_by").get(pk=booking.pk)
@@ -50,7 +52,7 @@ def _lock_booking(booking):
     return workshop, booking
 
 
-def manages_trust_bookings(person):
+def manages_trust_bookings(person: User | AnonymousUser) -> bool:
     """A Trust's confirmed director-level people see all its bookings and book for colleagues;
     a claim of seniority alone does not open them."""
     return (
@@ -62,7 +64,7 @@ def manages_trust_bookings(person):
     )
 
 
-def bookings_visible_to(person):
+def bookings_visible_to(person: User) -> QuerySet[Booking]:
     """The bookings a person may see: their own, those they made for others, and all of their
     Trust's if they manage its bookings.
 
@@ -74,7 +76,7 @@ def bookings_visible_to(person):
     return Booking.objects.filter(visible)
 
 
-def check_may_book_colleagues(person):
+def check_may_book_colleagues(person: User) -> None:
     if not manages_trust_bookings(person):
         raise refusals.NotAllowed(
             "Only your Trust's directors, once their director-level role is confirmed, book "
@@ -82,12 +84,12 @@ def check_may_book_colleagues(person):
         )
 
 
-def is_operations(person):
+def is_operations(person: User | AnonymousUser) -> bool:
     """The programme operations manager (or a superuser), who changes any booking in the admin."""
     return person.is_active and person.is_staff and person.has_perm("workshops.change_booking")
 
 
-def may_manage_booking(person, booking):
+def may_manage_booking(person: User | AnonymousUser | None, booking: Booking) -> bool:
     """Who may cancel a place, give it away or answer its offer: the attendee, whoever booked
     it, a confirmed director-level person of its Trust, and the operations manager."""
     if person is None or not person.is_authenticated or not person.is_active:
@@ -104,7 +106,7 @@ def may_manage_booking(person, booking):
     )
 
 
-def check_may_manage(person, booking):
+def check_may_manage(person: User | AnonymousUser | None, booking: Booking) -> None:
     if not may_manage_booking(person, booking):
         raise refusals.NotAllowed(
             f"Only {booking.person}, the person who booked the place, or a confirmed director "
@@ -112,7 +114,7 @@ def check_may_manage(person, booking):
         )
 
 
-def check_may_book_for_trust(person):
+def check_may_book_for_trust(person: User | AnonymousUser) -> None:
     """Refuse people who may not book Trust places: unverified, unaffiliated, or non-member."""
     if not person.is_authenticated or not person.is_active:
         raise refusals.NotAffiliated("Sign in to book a place.")
@@ -140,7 +142,7 @@ def check_may_book_for_trust(person):
     _check_member(person.trust)
 
 
-def _check_member(trust):
+def _check_member(trust: Trust | None) -> None:
     membership = getattr(trust, "membership", None)
     if membership is None or not membership.is_active:
         raise refusals.NotAffiliated(
@@ -148,29 +150,31 @@ def _check_member(trust):
         )
 
 
-def _check_open(workshop, today):
+def _check_open(workshop: Workshop, today: datetime.date) -> None:
     if not workshop.is_open_for_booking:
         raise refusals.BookingNotOpen.for_workshop(workshop, today)
 
 
-def _check_not_started(workshop, now):
+def _check_not_started(workshop: Workshop, now: datetime.datetime) -> None:
     """Places change hands, and freed ones are offered, after booking closes, until the start."""
     if workshop.status not in CHANGEABLE_STATUSES or workshop.starts_at <= now:
         raise refusals.BookingNotOpen.for_workshop(workshop, timezone.localdate(now))
 
 
-def _check_functional_area(functional_area):
+def _check_functional_area(functional_area: str) -> None:
     if functional_area not in FunctionalArea.values:
         raise refusals.InvalidChoice("Choose the functional area this person represents.")
 
 
-def _check_not_booked(workshop, person, *, for_self):
+def _check_not_booked(workshop: Workshop, person: User, *, for_self: bool) -> None:
     existing = workshop.bookings.active().filter(person=person).select_related("person").first()
     if existing:
         raise refusals.AlreadyBooked(existing, for_self=for_self)
 
 
-def _check_trust_caps(workshop, trust_id, functional_area, *, ignoring=None):
+def _check_trust_caps(
+    workshop: Workshop, trust_id: int, functional_area: str, *, ignoring: Booking | None = None
+) -> None:
     """Refuse a place the Trust's caps forbid. Waiting bookings hold no place, so don't count."""
     holders = list(
         workshop.bookings.holding_a_place()
@@ -186,22 +190,23 @@ def _check_trust_caps(workshop, trust_id, functional_area, *, ignoring=None):
         raise refusals.TrustPlacesFull(workshop, holders)
 
 
-def _fits_trust_caps(workshop, booking):
+def _fits_trust_caps(workshop: Workshop, booking: Booking) -> bool:
     try:
-        _check_trust_caps(workshop, booking.trust_id, booking.functional_area, ignoring=booking)
+        # Asked only of Trust places (offer_free_places checks trust_id), so trust_id is set.
+        _check_trust_caps(workshop, booking.trust_id, booking.functional_area, ignoring=booking)  # type: ignore[arg-type]
     except refusals.BookingError:
         return False
     return True
 
 
-def _status_for_place(workshop, person):
+def _status_for_place(workshop: Workshop, person: User) -> BookingStatus:
     """Below confirmed director level, a place at a workshop for directors waits for approval."""
     if workshop.director_level_only and person.trust_id and not person.is_director_level:
         return BookingStatus.AWAITING_APPROVAL
     return BookingStatus.CONFIRMED
 
 
-def _save_new(booking):
+def _save_new(booking: Booking) -> Booking:
     """Insert, turning a constraint violation (a rule the lock missed) into a refusal.
 
     No savepoint of its own: the refusal ends the rule, whose transaction rolls back.
@@ -216,7 +221,15 @@ def _save_new(booking):
 
 
 @transaction.atomic
-def book_place(*, workshop, person, booked_by, functional_area=None, access_needs="", now=None):
+def book_place(
+    *,
+    workshop: Workshop,
+    person: User,
+    booked_by: User,
+    functional_area: str | None = None,
+    access_needs: str = "",
+    now: datetime.datetime | None = None,
+) -> Booking:
     """Book a Trust place for ``person`` (the booker or a colleague of the booker's Trust).
 
     ``access_needs`` are the attendee's access and dietary needs, if any (``Booking.
@@ -244,14 +257,16 @@ def book_place(*, workshop, person, booked_by, functional_area=None, access_need
     # and the refusals' words are looked up only when there is a refusal to give.
     workshop = Workshop.objects.locked(workshop.pk)
     _check_open(workshop, timezone.localdate(now))
-    counted = _count_bookings(workshop, person, booked_by.trust_id, functional_area, now)
+    # check_may_book_for_trust refused bookers without a Trust, so trust_id is set.
+    counted = _count_bookings(workshop, person, booked_by.trust_id, functional_area, now)  # type: ignore[arg-type]
     if counted["booked"]:
         _check_not_booked(workshop, person, for_self=person.pk == booked_by.pk)
     if (workshop.one_per_functional_area and counted["area_held"]) or (
         counted["trust_held"] >= workshop.places_per_trust
     ):
-        _check_trust_caps(workshop, booked_by.trust_id, functional_area)
-    workshop.places_taken = counted["held"]  # what places_left reads, instead of counting
+        _check_trust_caps(workshop, booked_by.trust_id, functional_area)  # type: ignore[arg-type]
+    # What places_left reads, instead of counting (as with_places_taken annotates it).
+    workshop.places_taken = counted["held"]  # type: ignore[attr-defined]
     status = (
         _status_for_place(workshop, person) if workshop.places_left() > 0 else BookingStatus.WAITING
     )
@@ -268,16 +283,19 @@ def book_place(*, workshop, person, booked_by, functional_area=None, access_need
             access_needs=access_needs,
         )
     )
-    workshop.places_taken += booking.holds_a_place
+    workshop.places_taken += booking.holds_a_place  # type: ignore[attr-defined]
     if status == BookingStatus.WAITING:
         # Those waiting before it, in the waiting list's order: by request time, then id.
-        booking.position = counted["waiting_before"] + 1
+        # Read by notify.booking_made, as set_waiting_positions gives it to the pages.
+        booking.position = counted["waiting_before"] + 1  # type: ignore[attr-defined]
     booking.log(Action.BOOKED, by=booked_by, status=status, **_access_needs_given(access_needs))
     notify.booking_made(booking)
     return booking
 
 
-def _count_bookings(workshop, person, trust_id, functional_area, now):
+def _count_bookings(
+    workshop: Workshop, person: User, trust_id: int, functional_area: str, now: datetime.datetime
+) -> dict[str, int]:
     """What ``book_place`` decides on, in one query of the locked workshop's bookings: the
     places held, the person's active booking, the Trust's places and the functional area's
     holder, and how many wait ahead of a booking requested ``now``.
@@ -296,7 +314,9 @@ def _count_bookings(workshop, person, trust_id, functional_area, now):
 
 
 @transaction.atomic
-def book_with_invitation(*, token, person, access_needs="", now=None):
+def book_with_invitation(
+    *, token: str, person: User, access_needs: str = "", now: datetime.datetime | None = None
+) -> Booking:
     """Book a stakeholder representative's place through their single-use invitation."""
     now = now or timezone.now()
     access_needs = _clean_access_needs(access_needs)
@@ -350,7 +370,7 @@ def book_with_invitation(*, token, person, access_needs="", now=None):
     return booking
 
 
-def _end(booking, reason, now):
+def _end(booking: Booking, reason: CancellationReason, now: datetime.datetime) -> None:
     """Cancel the booking; its calendar entry moves on a step, so the cancellation counts."""
     booking.status = BookingStatus.CANCELLED
     booking.cancellation_reason = reason
@@ -369,7 +389,7 @@ def _end(booking, reason, now):
     )
 
 
-def offer_free_places(workshop, *, now=None):
+def offer_free_places(workshop: Workshop, *, now: datetime.datetime | None = None) -> list[Booking]:
     """Offer free places to the first waiting people whose Trust caps still allow them.
 
     Places freed after booking closes are still offered, until the workshop starts; no
@@ -399,7 +419,13 @@ def offer_free_places(workshop, *, now=None):
 
 
 @transaction.atomic
-def cancel_booking(*, booking, by, now=None, reason=CancellationReason.CANCELLED):
+def cancel_booking(
+    *,
+    booking: Booking,
+    by: User | None,
+    now: datetime.datetime | None = None,
+    reason: CancellationReason = CancellationReason.CANCELLED,
+) -> Booking:
     """Cancel a booking and offer a freed place to the waiting list. Safe to repeat."""
     now = now or timezone.now()
     workshop, booking = _lock_booking(booking)
@@ -426,14 +452,17 @@ def cancel_booking(*, booking, by, now=None, reason=CancellationReason.CANCELLED
 
 
 @transaction.atomic
-def accept_offer(*, booking, by, now=None):
+def accept_offer(
+    *, booking: Booking, by: User | None, now: datetime.datetime | None = None
+) -> Booking:
     now = now or timezone.now()
     workshop, booking = _lock_booking(booking)
     if booking.status == BookingStatus.CONFIRMED:
         return booking
     if by is not None:
         check_may_manage(by, booking)
-    if booking.status != BookingStatus.OFFERED or booking.offer_expires_at <= now:
+    # An offered booking has its deadline (the constraint booking_offer_has_deadline).
+    if booking.status != BookingStatus.OFFERED or booking.offer_expires_at <= now:  # type: ignore[operator]
         raise refusals.OfferNotOpen(
             "This offer is no longer open: it has expired or been withdrawn. "
             "Check your bookings for the latest position."
@@ -447,7 +476,9 @@ def accept_offer(*, booking, by, now=None):
 
 
 @transaction.atomic
-def decline_offer(*, booking, by, now=None):
+def decline_offer(
+    *, booking: Booking, by: User | None, now: datetime.datetime | None = None
+) -> Booking:
     now = now or timezone.now()
     workshop, booking = _lock_booking(booking)
     if booking.status != BookingStatus.OFFERED:
@@ -461,7 +492,7 @@ def decline_offer(*, booking, by, now=None):
     return booking
 
 
-def expire_offers(*, now=None):
+def expire_offers(*, now: datetime.datetime | None = None) -> int:
     """End offers past their deadline and pass the places on. Run periodically; safe to repeat."""
     now = now or timezone.now()
     expired = 0
@@ -484,7 +515,9 @@ def expire_offers(*, now=None):
     return expired
 
 
-def _check_may_still_have_place(workshop, booking, now):
+def _check_may_still_have_place(
+    workshop: Workshop, booking: Booking, now: datetime.datetime
+) -> None:
     """Everything a confirmation depends on, as it stands now, not as it stood at booking."""
     person = booking.person
     if workshop.status not in CHANGEABLE_STATUSES or workshop.starts_at <= now:
@@ -509,13 +542,16 @@ def _check_may_still_have_place(workshop, booking, now):
     held_by_others = workshop.bookings.holding_a_place().exclude(pk=booking.pk).count()
     if held_by_others >= workshop.capacity:
         raise refusals.NotAllowed(
-            f"The workshop has {wording.places(workshop.capacity)}, all held by others, so this "
+            # Open or closed for booking, so its capacity is set (a constraint of Workshop).
+            f"The workshop has {wording.places(workshop.capacity)}, all held by others, so this "  # type: ignore[arg-type]
             "one cannot be confirmed."
         )
 
 
 @transaction.atomic
-def approve_booking(*, booking, by=None, now=None):
+def approve_booking(
+    *, booking: Booking, by: User | None = None, now: datetime.datetime | None = None
+) -> Booking:
     """Confirm a booking held for approval, re-checking every rule as it stands now."""
     now = now or timezone.now()
     workshop, booking = _lock_booking(booking)
@@ -529,14 +565,22 @@ def approve_booking(*, booking, by=None, now=None):
     return booking
 
 
-def reject_booking(*, booking, by, now=None):
+def reject_booking(
+    *, booking: Booking, by: User | None, now: datetime.datetime | None = None
+) -> Booking:
     return cancel_booking(booking=booking, by=by, now=now, reason=CancellationReason.NOT_APPROVED)
 
 
 @transaction.atomic
 def change_attendee(
-    *, booking, person, functional_area=None, changed_by, access_needs=None, now=None
-):
+    *,
+    booking: Booking,
+    person: User,
+    functional_area: str | None = None,
+    changed_by: User,
+    access_needs: str | None = None,
+    now: datetime.datetime | None = None,
+) -> Booking:
     """Give a Trust's place to another colleague of the same Trust, under the same rules.
 
     Possible after booking closes, until the workshop starts: that is when someone falls
@@ -618,7 +662,7 @@ def change_attendee(
 ACCESS_NEEDS_MAX_LENGTH = 1000
 
 
-def _clean_access_needs(text):
+def _clean_access_needs(text: str | None) -> str:
     text = (text or "").strip()
     if len(text) > ACCESS_NEEDS_MAX_LENGTH:
         raise _refusal(
@@ -629,11 +673,11 @@ def _clean_access_needs(text):
     return text
 
 
-def _access_needs_given(text):
+def _access_needs_given(text: str) -> dict[str, bool]:
     return {"access_needs_given": True} if text else {}
 
 
-def may_see_access_needs(person, booking):
+def may_see_access_needs(person: User | AnonymousUser | None, booking: Booking) -> bool:
     """The attendee and the operations manager; not whoever booked the place, nor the Trust."""
     if person is None or not person.is_authenticated or not person.is_active:
         return False
@@ -641,7 +685,9 @@ def may_see_access_needs(person, booking):
 
 
 @transaction.atomic
-def record_access_needs(*, booking, by, text, now=None):
+def record_access_needs(
+    *, booking: Booking, by: User, text: str, now: datetime.datetime | None = None
+) -> Booking:
     """Give, change or take away the attendee's access and dietary needs for a place still
     to come. Only the attendee and the operations manager may."""
     now = now or timezone.now()
@@ -667,7 +713,7 @@ def record_access_needs(*, booking, by, text, now=None):
 
 
 @transaction.atomic
-def forget_access_needs(*, today=None):
+def forget_access_needs(*, today: datetime.date | None = None) -> int:
     """Remove the access needs of places at workshops that have taken place, and of cancelled
     places and workshops. Run daily; safe to repeat. Returns how many were removed."""
     today = today or timezone.localdate()
@@ -714,14 +760,18 @@ PLACE_FIELDS = (
 )
 
 
-def _refusal(error_class, message, *, field=None):
+def _refusal[Refusal: refusals.BookingError](
+    error_class: type[Refusal], message: str, *, field: str | None = None
+) -> Refusal:
     """A refusal that also says which field of a form it is about."""
     refusal = error_class(message)
     refusal.field = field
     return refusal
 
 
-def _change_status(workshop, status, changed_by, summary):
+def _change_status(
+    workshop: Workshop, status: Workshop.Status, changed_by: User | None, summary: str
+) -> None:
     """Save a new status and write it in the workshop's history (who, when)."""
     before = Workshop(status=workshop.status)
     workshop.status = status
@@ -736,7 +786,7 @@ def _change_status(workshop, status, changed_by, summary):
 
 
 @transaction.atomic
-def open_for_booking(*, workshop, opened_by):
+def open_for_booking(*, workshop: Workshop, opened_by: User) -> Workshop:
     """Open a workshop for booking, and invite every confirmed director of an active member
     Trust and every stakeholder invited to it (once each, ever)."""
     workshop = Workshop.objects.locked(workshop.pk)
@@ -755,7 +805,9 @@ def open_for_booking(*, workshop, opened_by):
 
 
 @transaction.atomic
-def cancel_workshop(*, workshop, cancelled_by, now=None):
+def cancel_workshop(
+    *, workshop: Workshop, cancelled_by: User, now: datetime.datetime | None = None
+) -> Workshop:
     """Cancel a workshop and end its bookings, telling everyone booked. Safe to repeat.
 
     People are told while their bookings are still active, so that those with a place get
@@ -778,13 +830,13 @@ def cancel_workshop(*, workshop, cancelled_by, now=None):
     return workshop
 
 
-def _close(workshop, closed_by, summary):
+def _close(workshop: Workshop, closed_by: User | None, summary: str) -> None:
     _change_status(workshop, Workshop.Status.CLOSED, closed_by, summary)
     notify.booking_closed_without_place(workshop)
 
 
 @transaction.atomic
-def close_booking(*, workshop, closed_by):
+def close_booking(*, workshop: Workshop, closed_by: User) -> Workshop:
     """Stop taking bookings, and tell the people still waiting that they have no place yet.
 
     Places and the waiting list stay as they are: a place freed before the workshop starts
@@ -803,7 +855,7 @@ def close_booking(*, workshop, closed_by):
     return workshop
 
 
-def close_due_bookings(*, today=None):
+def close_due_bookings(*, today: datetime.date | None = None) -> int:
     """Close booking at open workshops whose closing day has passed, as ``close_booking``
     does. Run daily; safe to repeat. Returns how many workshops it closed."""
     today = today or timezone.localdate()
@@ -823,7 +875,9 @@ def close_due_bookings(*, today=None):
 
 
 @transaction.atomic
-def mark_held(*, workshop, marked_by, today=None):
+def mark_held(
+    *, workshop: Workshop, marked_by: User, today: datetime.date | None = None
+) -> Workshop:
     """Record that a workshop took place, on its day or after; its outcome and attendance
     can then be recorded, and its attendees are asked for their feedback."""
     today = today or timezone.localdate()
@@ -846,7 +900,13 @@ def mark_held(*, workshop, marked_by, today=None):
 
 
 @transaction.atomic
-def record_attendance(*, bookings, attended, by, today=None):
+def record_attendance(
+    *,
+    bookings: QuerySet[Booking],
+    attended: bool | None,
+    by: User,
+    today: datetime.date | None = None,
+) -> int:
     """Record whether people came (True, False, or None for unknown) on a queryset of bookings.
 
     Only confirmed places at workshops that have taken place have an attendance; the
@@ -868,7 +928,13 @@ def record_attendance(*, bookings, attended, by, today=None):
 
 
 @transaction.atomic
-def change_places(*, workshop, changed_by, now=None, **values):
+def change_places(
+    *,
+    workshop: Workshop,
+    changed_by: User,
+    now: datetime.datetime | None = None,
+    **values: object,
+) -> WorkshopChange | None:
     """Change a workshop's capacity, caps, offer time or booking dates (``PLACE_FIELDS``).
 
     Never below what people already hold: the capacity stays at or above the places held,
@@ -916,11 +982,14 @@ def change_places(*, workshop, changed_by, now=None, **values):
     return change
 
 
-def _check_places_cover_bookings(workshop, *, turning_on_areas, lowering_caps):
+def _check_places_cover_bookings(
+    workshop: Workshop, *, turning_on_areas: bool, lowering_caps: bool
+) -> None:
     holders = list(
         workshop.bookings.holding_a_place().select_related("trust").order_by("trust__name", "pk")
     )
-    if workshop.capacity < len(holders):
+    # A past event's capacity may be unrecorded: then there is none to fall below.
+    if workshop.capacity is not None and workshop.capacity < len(holders):
         raise _refusal(
             refusals.NotAllowed,
             f"The capacity cannot be {workshop.capacity}: {wording.held(len(holders))} already "
@@ -928,7 +997,8 @@ def _check_places_cover_bookings(workshop, *, turning_on_areas, lowering_caps):
             f"{len(holders)} or more, or cancel bookings first.",
             field="capacity",
         )
-    by_trust, by_area = {}, {}
+    by_trust: dict[Trust, list[Booking]] = {}
+    by_area: dict[tuple[Trust, str], list[Booking]] = {}
     for booking in holders:
         if booking.trust_id:
             by_trust.setdefault(booking.trust, []).append(booking)
@@ -955,7 +1025,7 @@ def _check_places_cover_bookings(workshop, *, turning_on_areas, lowering_caps):
                 )
 
 
-def _check_booking_dates(workshop):
+def _check_booking_dates(workshop: Workshop) -> None:
     opens, closes = workshop.booking_opens_on, workshop.booking_closes_on
     if opens and closes and closes < opens:
         raise _refusal(
@@ -971,15 +1041,21 @@ def _check_booking_dates(workshop):
         )
 
 
-def _of_trust(refusal, trust):
+def _of_trust(refusal: refusals.BookingError, trust: Trust) -> str:
     """A Trust cap refusal said of the Trust, for the operations manager, not to its people."""
     return refusal.message.replace("Your Trust", str(trust), 1)
 
 
 @transaction.atomic
 def book_on_behalf(
-    *, workshop, person, booked_by, functional_area=None, override_reason="", now=None
-):
+    *,
+    workshop: Workshop,
+    person: User,
+    booked_by: User,
+    functional_area: str | None = None,
+    override_reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Booking:
     """The operations manager books a place for someone of a member Trust or a stakeholder
     body, under the rules people meet when they book: the workshop open for booking, one
     booking per person, the Trust's places and functional areas, approval below director
@@ -1015,9 +1091,10 @@ def book_on_behalf(
     beyond_caps = ""
     if person.trust_id:
         try:
-            _check_trust_caps(workshop, person.trust_id, functional_area)
+            # A Trust's person: functional_area was checked above, and person.trust is set.
+            _check_trust_caps(workshop, person.trust_id, functional_area)  # type: ignore[arg-type]
         except refusals.BookingError as refusal:
-            beyond_caps = _of_trust(refusal, person.trust)
+            beyond_caps = _of_trust(refusal, person.trust)  # type: ignore[arg-type]
             if not override_reason:
                 raise refusals.NotAllowed(
                     f"{beyond_caps} To give a place beyond the Trust's places, choose the "
@@ -1026,7 +1103,8 @@ def book_on_behalf(
     places_left = workshop.places_left()
     if beyond_caps and places_left <= 0:
         raise refusals.NotAllowed(
-            f"The workshop is full ({wording.places(workshop.capacity)} held). An override goes "
+            # Open for booking, so its capacity is set (a constraint of Workshop).
+            f"The workshop is full ({wording.places(workshop.capacity)} held). An override goes "  # type: ignore[arg-type]
             "beyond a Trust's places, never beyond the workshop's capacity."
         )
     if places_left <= 0:
@@ -1062,7 +1140,13 @@ def book_on_behalf(
 
 
 @transaction.atomic
-def move_booking(*, booking, to_workshop, moved_by, now=None):
+def move_booking(
+    *,
+    booking: Booking,
+    to_workshop: Workshop,
+    moved_by: User,
+    now: datetime.datetime | None = None,
+) -> Booking:
     """Move a person's booking to another workshop; returns the new booking.
 
     The new booking meets every rule of the workshop it goes to, and a place moves only to
@@ -1110,11 +1194,13 @@ def move_booking(*, booking, to_workshop, moved_by, now=None):
         try:
             _check_trust_caps(target, booking.trust_id, booking.functional_area)
         except refusals.BookingError as refusal:
-            raise refusals.NotAllowed(_of_trust(refusal, booking.trust)) from refusal
+            # A Trust place (booking.trust_id is set), so booking.trust is.
+            raise refusals.NotAllowed(_of_trust(refusal, booking.trust)) from refusal  # type: ignore[arg-type]
     places_left = target.places_left()
     if places_left <= 0 and booking.holds_a_place:
         raise refusals.NotAllowed(
-            f"“{target.title}” is full ({wording.places(target.capacity)} held): moving {person} "
+            # Open for booking, so its capacity is set (a constraint of Workshop).
+            f"“{target.title}” is full ({wording.places(target.capacity)} held): moving {person} "  # type: ignore[arg-type]
             "there would take away their place here for a place on its waiting list. Their "
             "booking has not moved."
         )
@@ -1159,7 +1245,13 @@ def move_booking(*, booking, to_workshop, moved_by, now=None):
 
 
 @transaction.atomic
-def invite_stakeholder(*, workshop, person, invited_by, expires_at=None):
+def invite_stakeholder(
+    *,
+    workshop: Workshop,
+    person: User,
+    invited_by: User,
+    expires_at: datetime.datetime | None = None,
+) -> Invitation:
     """Give a stakeholder body's representative a personal link to book a place.
 
     The e-mail goes at once if the workshop is open for booking, and otherwise when it opens.
@@ -1194,7 +1286,7 @@ def invite_stakeholder(*, workshop, person, invited_by, expires_at=None):
 
 
 @transaction.atomic
-def send_invitation(*, invitation):
+def send_invitation(*, invitation: Invitation) -> bool:
     """Send a stakeholder's invitation e-mail if it has not gone yet, e.g. once an expired
     invitation is extended. Each person gets one per workshop, ever: returns False if it
     had already gone."""

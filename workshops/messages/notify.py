@@ -14,6 +14,7 @@ booked a place for someone else gets a copy of what the attendee is told.
 """
 
 import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -34,7 +35,10 @@ from workshops.models import (
     Booking,
     BookingStatus,
     CancellationReason,
+    FeedbackRequest,
+    SignOffRequest,
     Workshop,
+    WorkshopChange,
 )
 from workshops.wording import as_read
 
@@ -44,7 +48,9 @@ Kind = OutgoingEmail.Kind
 NOTIFIED_FIELDS = ("title", "date", "start_time", "end_time", "format", "venue")
 
 
-def _about(booking, kind, event, *, person=None, **context):
+def _about(
+    booking: Booking, kind: Kind, event: str, *, person: User | None = None, **context: object
+) -> OutgoingEmail:
     """One message about a booking to its attendee (or ``person``, someone it concerns).
 
     The key names the event, the booking at its current calendar step, and the
@@ -61,7 +67,7 @@ def _about(booking, kind, event, *, person=None, **context):
     )
 
 
-def _booker_copy(booking, message):
+def _booker_copy(booking: Booking, message: OutgoingEmail) -> OutgoingEmail | None:
     """A copy for whoever booked the place, if that is someone else of the portal's members.
 
     The operations manager books in the admin and sees everything there, so gets none.
@@ -78,14 +84,14 @@ def _booker_copy(booking, message):
     )
 
 
-def _record_with_copies(told):
+def _record_with_copies(told: Sequence[tuple[Booking, OutgoingEmail]]) -> None:
     """Record the (booking, message) pairs' messages, then each one's copy for its booker."""
     messages = [message for _, message in told]
     copies = [copy for booking, message in told if (copy := _booker_copy(booking, message))]
     mail.record([*messages, *copies])
 
 
-def _to_everyone_booked(workshop, kind, event, **context):
+def _to_everyone_booked(workshop: Workshop, kind: Kind, event: str, **context: object) -> None:
     """The same message to every attendee and waiting person of the workshop."""
     mail.record(
         [
@@ -94,7 +100,8 @@ def _to_everyone_booked(workshop, kind, event, **context):
                 kind,
                 event,
                 had_place=booking.status == BookingStatus.CONFIRMED,
-                **context,
+                # The events' words (agenda_changed's summary), never a ``person``.
+                **context,  # type: ignore[arg-type]
             )
             for booking in workshop.bookings.active().select_related("person")
         ]
@@ -104,7 +111,7 @@ def _to_everyone_booked(workshop, kind, event, **context):
 # Bookings ----------------------------------------------------------------------
 
 
-def booking_made(booking):
+def booking_made(booking: Booking) -> None:
     """A booking made, accepted or given to a colleague: confirmed, for approval, or waiting."""
     if booking.status == BookingStatus.CONFIRMED:
         message = _about(booking, Kind.BOOKING_CONFIRMED, "confirmed")
@@ -119,11 +126,11 @@ def booking_made(booking):
     _record_with_copies([(booking, message)])
 
 
-def booking_approved(booking):
+def booking_approved(booking: Booking) -> None:
     _record_with_copies([(booking, _about(booking, Kind.BOOKING_APPROVED, "approved"))])
 
 
-def _who(by, person):
+def _who(by: User | None, person: User) -> str:
     """The name to give as whoever made a change, unless it was the person themselves."""
     if by is None or by.pk == person.pk:
         return ""
@@ -132,7 +139,9 @@ def _who(by, person):
     return str(by)
 
 
-def booking_ended(booking, reason, *, by, had_place):
+def booking_ended(
+    booking: Booking, reason: CancellationReason, *, by: User | None, had_place: bool
+) -> None:
     """A booking cancelled (saying by whom) or not approved; ``had_place`` if it was confirmed,
     so that the calendar entry is taken away."""
     if reason == CancellationReason.CANCELLED:
@@ -150,7 +159,7 @@ def booking_ended(booking, reason, *, by, had_place):
     _record_with_copies([(booking, message)])
 
 
-def place_given_away(booking, *, replaced, by, had_place):
+def place_given_away(booking: Booking, *, replaced: User, by: User, had_place: bool) -> None:
     """Tell the person replaced that the place went to someone else, taking the calendar
     entry (and with it the video link) out of their calendar. Call after the change."""
     message = _about(
@@ -164,7 +173,7 @@ def place_given_away(booking, *, replaced, by, had_place):
     mail.record([message])
 
 
-def places_offered(bookings):
+def places_offered(bookings: Iterable[Booking]) -> None:
     _record_with_copies(
         [
             (
@@ -173,7 +182,8 @@ def places_offered(bookings):
                     booking,
                     Kind.PLACE_OFFERED,
                     "offer",
-                    offer_expires_at=booking.offer_expires_at.isoformat(),
+                    # An offered booking has its deadline (booking_offer_has_deadline).
+                    offer_expires_at=booking.offer_expires_at.isoformat(),  # type: ignore[union-attr]
                 ),
             )
             for booking in bookings
@@ -181,11 +191,11 @@ def places_offered(bookings):
     )
 
 
-def offer_expired(booking):
+def offer_expired(booking: Booking) -> None:
     _record_with_copies([(booking, _about(booking, Kind.OFFER_EXPIRED, "offer-expired"))])
 
 
-def record_reminders(*, today=None):
+def record_reminders(*, today: datetime.date | None = None) -> int:
     """Reminders for confirmed places, ``WORKSHOP_REMINDER_DAYS`` before each workshop.
 
     A booking gets the reminder of the nearest point it has reached (7 days
@@ -226,7 +236,7 @@ def record_reminders(*, today=None):
 # change's transaction, never from ``save()`` or a signal: a change rolled back has told no one.
 
 
-def invite(workshop, *, people=None):
+def invite(workshop: Workshop, *, people: Sequence[User] | None = None) -> None:
     """One invitation per person per workshop, ever: the directors of every active member
     Trust, at director level as they say and as confirmed, with a confirmed address; and the
     stakeholder representatives invited to this workshop.
@@ -268,10 +278,15 @@ def invite(workshop, *, people=None):
     )
 
 
-def _shown(name, value):
+def _shown(name: str, value: object) -> str:
     """As the e-mail about a change reads a workshop's old or new value."""
     return as_read(
-        Workshop._meta.get_field(name), value, date=mail.long_date, time=mail.clock, empty="none"
+        # NOTIFIED_FIELDS are the workshop's own fields, never a relation.
+        Workshop._meta.get_field(name),  # type: ignore[arg-type]
+        value,
+        date=mail.long_date,
+        time=mail.clock,
+        empty="none",
     )
 
 
@@ -283,7 +298,7 @@ NEW_VIDEO_LINK = {
 }
 
 
-def workshop_changed(workshop, before):
+def workshop_changed(workshop: Workshop, before: Mapping[str, object]) -> bool:
     """Call once a change of the workshop's details is saved; ``before`` holds the values
     it had (``NOTIFIED_FIELDS``, and ``video_link``).
 
@@ -293,7 +308,8 @@ def workshop_changed(workshop, before):
     """
     changes = [
         {
-            "label": capfirst(Workshop._meta.get_field(name).verbose_name),
+            # NOTIFIED_FIELDS are the workshop's own fields, never a relation.
+            "label": capfirst(Workshop._meta.get_field(name).verbose_name),  # type: ignore[union-attr]
             "before": _shown(name, before[name]),
             "after": _shown(name, getattr(workshop, name)),
         }
@@ -316,7 +332,7 @@ def workshop_changed(workshop, before):
     return True
 
 
-def workshop_cancelled(workshop):
+def workshop_cancelled(workshop: Workshop) -> None:
     """Call while the bookings are still active: those with a place get METHOD:CANCEL, and
     whoever booked a place for someone else a copy."""
     _record_with_copies(
@@ -335,11 +351,11 @@ def workshop_cancelled(workshop):
     )
 
 
-def agenda_agreed(workshop):
+def agenda_agreed(workshop: Workshop) -> None:
     _to_everyone_booked(workshop, Kind.AGENDA_AGREED, "agenda-agreed")
 
 
-def agenda_changed(workshop, change):
+def agenda_changed(workshop: Workshop, change: WorkshopChange) -> None:
     """The agenda or details changed once the agenda was public; ``change`` is the line of
     the workshop's history saying what. (A new title, date, time or place is told by
     ``workshop_changed``, with its calendar entry.)"""
@@ -348,7 +364,7 @@ def agenda_changed(workshop, change):
     )
 
 
-def booking_closed_without_place(workshop):
+def booking_closed_without_place(workshop: Workshop) -> None:
     """Booking has closed: tell the people still waiting that they have no place, and that
     they stay on the waiting list, since a place freed before the start is offered to them.
     Once each: closing again after reopening tells no one twice."""
@@ -365,7 +381,7 @@ def booking_closed_without_place(workshop):
     )
 
 
-def invitation_sent(workshop, person):
+def invitation_sent(workshop: Workshop, person: User) -> bool:
     """Whether the person's invitation to the workshop is in the outbox already."""
     return OutgoingEmail.objects.filter(key=f"invitation:w{workshop.pk}:p{person.pk}").exists()
 
@@ -373,7 +389,7 @@ def invitation_sent(workshop, person):
 # The steering group ----------------------------------------------------------------
 
 
-def sign_off_requested(workshop, request):
+def sign_off_requested(workshop: Workshop, request: SignOffRequest) -> None:
     """Tell every other member of the steering group that a draft agenda is ready for their
     sign-off; once per member for each request (a changed draft is asked for again)."""
     members = User.objects.steering_group()
@@ -401,7 +417,7 @@ def sign_off_requested(workshop, request):
 # After a workshop --------------------------------------------------------------------
 
 
-def feedback_requested(requests):
+def feedback_requested(requests: Iterable[FeedbackRequest]) -> None:
     """One e-mail per attendee asking for their feedback, ever: the key names the booking.
     The link is made from the request when the e-mail is sent, so the outbox keeps none."""
     mail.record(
@@ -420,7 +436,7 @@ def feedback_requested(requests):
 # Invitations ---------------------------------------------------------------------------
 
 
-def confirm_address_reminders(workshop, people):
+def confirm_address_reminders(workshop: Workshop, people: Iterable[User]) -> None:
     """A reminder to confirm their e-mail address, to people who were not invited to the
     workshop for want of a confirmed one; once per person per workshop. The confirmation
     link is made when the e-mail is sent."""
@@ -450,15 +466,15 @@ LATER = "Could be invited now: became eligible after the invitations went out"
 @dataclass
 class NotInvited:
     person: User
-    reasons: list
+    reasons: list[str]
 
     @property
-    def may_be_reminded(self):
+    def may_be_reminded(self) -> bool:
         """Confirming the address is what they lack, and they want invitations."""
         return UNCONFIRMED_ADDRESS in self.reasons and INVITATIONS_OFF not in self.reasons
 
 
-def not_invited(workshop):
+def not_invited(workshop: Workshop) -> list[NotInvited]:
     """Everyone at a Trust who says they are at director level and has no invitation to the
     workshop, with the reasons ``invite`` left them out, in one query."""
     verified = EmailAddress.objects.filter(
@@ -493,7 +509,7 @@ def not_invited(workshop):
 
 
 @transaction.atomic
-def remind_to_confirm_addresses(workshop):
+def remind_to_confirm_addresses(workshop: Workshop) -> tuple[int, int]:
     """E-mail the people not invited to an open workshop only for want of a confirmed address
     a reminder to confirm it, once per person per workshop. Returns how many are reminded
     now and how many were before."""
