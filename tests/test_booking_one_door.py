@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from collaborative.outbox.models import OutgoingEmail
 from collaborative.people.models import Seniority
 from collaborative.people.roles import PROGRAMME_OPERATIONS_GROUP
 from tests.factories import UserFactory, WorkshopFactory
@@ -471,6 +472,22 @@ def test_moving_ones_own_place_to_another_area_keeps_its_approval(awaiting, work
         BookingStatus.CONFIRMED,
         "od_training_education",
     )
+
+
+def test_moving_ones_own_place_to_another_area_tells_nobody_again(awaiting, workshop, on_commit):
+    """Found by the state machine: after an approval the move sent a second "confirmed"
+    e-mail, after a direct confirmation none; the place is unchanged, so none at all."""
+    rules.approve_booking(booking=awaiting)
+    told = set(OutgoingEmail.objects.values_list("pk", flat=True))
+
+    rules.change_attendee(
+        booking=awaiting,
+        person=awaiting.person,
+        functional_area="od_training_education",
+        changed_by=awaiting.person,
+    )
+
+    assert list(OutgoingEmail.objects.exclude(pk__in=told)) == []
 
 
 def test_capacity_can_change_after_places_were_given_beyond_a_trusts_cap(

@@ -640,10 +640,11 @@ def change_attendee(
         status=booking.status,
         **_access_needs_given(booking.access_needs),
     )
-    if replaced.pk != person.pk:
-        notify.place_given_away(
-            booking, replaced=replaced, by=changed_by, had_place=replaced_had_place
-        )
+    if replaced.pk == person.pk:
+        # The same attendee in another functional area: their place, its calendar entry
+        # and what they were told all stand, so nobody is told again.
+        return booking
+    notify.place_given_away(booking, replaced=replaced, by=changed_by, had_place=replaced_had_place)
     if booking.status == BookingStatus.OFFERED:
         notify.places_offered([booking])
     else:
