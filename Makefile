@@ -41,7 +41,7 @@ help:
 	@echo "make run       set up, migrate, load demo data and serve on http://127.0.0.1:8000"
 	@echo "make test      set up, then the fast tier: every test not marked slow (PYTEST_ARGS=... to narrow it)"
 	@echo "make test-all  set up, then the whole suite, slow tests included (what CI runs)"
-	@echo "make lint      uv.lock in step, ruff, makemigrations --check, import contracts, djlint"
+	@echo "make lint      uv.lock in step, ruff, makemigrations --check, import contracts, mypy, djlint"
 	@echo "make lock      update uv.lock after a change to pyproject.toml's dependencies"
 	@echo "make worker    a Celery worker (needs CELERY_BROKER_URL)"
 	@echo "make beat      Celery beat, the scheduler (needs CELERY_BROKER_URL)"

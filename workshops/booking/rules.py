@@ -206,6 +206,13 @@ def _status_for_place(workshop: Workshop, person: User) -> BookingStatus:
     return BookingStatus.CONFIRMED
 
 
+def _status_on_arrival(workshop: Workshop, person: User) -> BookingStatus:
+    """A new booking's status: the waiting list when no place is left, else the place's."""
+    if workshop.places_left() <= 0:
+        return BookingStatus.WAITING
+    return _status_for_place(workshop, person)
+
+
 def _save_new(booking: Booking) -> Booking:
     """Insert, turning a constraint violation (a rule the lock missed) into a refusal.
 
@@ -267,9 +274,7 @@ def book_place(
         _check_trust_caps(workshop, booked_by.trust_id, functional_area)  # type: ignore[arg-type]
     # What places_left reads, instead of counting (as with_places_taken annotates it).
     workshop.places_taken = counted["held"]  # type: ignore[attr-defined]
-    status = (
-        _status_for_place(workshop, person) if workshop.places_left() > 0 else BookingStatus.WAITING
-    )
+    status = _status_on_arrival(workshop, person)
     booking = _save_new(
         Booking(
             workshop=workshop,
@@ -1108,12 +1113,7 @@ def book_on_behalf(
             f"The workshop is full ({wording.places(workshop.capacity)} held). An override goes "  # type: ignore[arg-type]
             "beyond a Trust's places, never beyond the workshop's capacity."
         )
-    if places_left <= 0:
-        status = BookingStatus.WAITING
-    elif person.trust_id:
-        status = _status_for_place(workshop, person)
-    else:
-        status = BookingStatus.CONFIRMED
+    status = _status_on_arrival(workshop, person)
     booking = _save_new(
         Booking(
             workshop=workshop,
@@ -1205,12 +1205,7 @@ def move_booking(
             "there would take away their place here for a place on its waiting list. Their "
             "booking has not moved."
         )
-    if places_left <= 0:
-        status = BookingStatus.WAITING
-    elif booking.trust_id:
-        status = _status_for_place(target, person)
-    else:
-        status = BookingStatus.CONFIRMED
+    status = _status_on_arrival(target, person)
     moved = _save_new(
         Booking(
             workshop=target,
